@@ -1,0 +1,65 @@
+"""mgfunc: scalar reverse-mode autodiff and a tiny MLP in which nothing is ever mutated.
+
+Karpathy's micrograd, rebuilt functionally: nodes are frozen, ``backward`` returns a gradient
+table instead of writing ``.grad`` fields, and training returns new models.
+
+>>> import mgfunc
+>>> x = mgfunc.Value(-4.0, label="x")
+>>> y = x * x + x.relu()
+>>> grads = mgfunc.backward(y)
+>>> y.data, grads[x]
+(16.0, -8.0)
+"""
+
+from mgfunc.backward import backward as backward
+from mgfunc.errors import DomainError as DomainError
+from mgfunc.errors import InvalidTypeError as InvalidTypeError
+from mgfunc.errors import InvalidValueError as InvalidValueError
+from mgfunc.errors import MgfuncError as MgfuncError
+from mgfunc.gradients import Gradients as Gradients
+from mgfunc.ops import add as add
+from mgfunc.ops import div as div
+from mgfunc.ops import exp as exp
+from mgfunc.ops import log as log
+from mgfunc.ops import mul as mul
+from mgfunc.ops import neg as neg
+from mgfunc.ops import pow as pow
+from mgfunc.ops import relu as relu
+from mgfunc.ops import sigmoid as sigmoid
+from mgfunc.ops import sub as sub
+from mgfunc.ops import tanh as tanh
+from mgfunc.topology import topological_order as topological_order
+from mgfunc.transforms import grad as grad
+from mgfunc.transforms import value_and_grad as value_and_grad
+from mgfunc.value import Value as Value
+from mgfunc.value import linear as linear
+from mgfunc.value import sum_values as sum_values
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DomainError",
+    "Gradients",
+    "InvalidTypeError",
+    "InvalidValueError",
+    "MgfuncError",
+    "Value",
+    "__version__",
+    "add",
+    "backward",
+    "div",
+    "exp",
+    "grad",
+    "linear",
+    "log",
+    "mul",
+    "neg",
+    "pow",
+    "relu",
+    "sigmoid",
+    "sub",
+    "sum_values",
+    "tanh",
+    "topological_order",
+    "value_and_grad",
+]

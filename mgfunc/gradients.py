@@ -1,0 +1,61 @@
+"""The gradient table that :func:`mgfunc.backward` returns.
+
+>>> from mgfunc import Value, backward
+>>> x, unused = Value(3.0), Value(1.0)
+>>> grads = backward(x * x)
+>>> grads[x], grads[unused], x in grads, unused in grads
+(6.0, 0.0, True, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+
+import attrs
+
+from mgfunc.errors import InvalidTypeError
+from mgfunc.value import Value
+
+__all__ = ["Gradients"]
+
+
+def _read_only(table: Mapping[Value, float]) -> Mapping[Value, float]:
+    # A private copy behind a read-only view: no alias the caller keeps can change the table.
+    return MappingProxyType(dict(table))
+
+
+@attrs.frozen(eq=False, repr=False)
+class Gradients(Mapping[Value, float]):
+    """A read-only table from every node of one graph to d output / d node.
+
+    ``grads[x]`` is the gradient of the output with respect to ``x``; a Value outside the graph
+    has gradient 0.0 (it does not affect the output), and ``x in grads`` tells the two apart.
+    Iteration yields the graph's nodes from the output back to the leaves. The table cannot be
+    changed: it has no setters, and its attributes refuse assignment.
+
+    Args:
+        table: the gradients by node; wrapped read-only, so do not keep a writable alias.
+    """
+
+    _table: Mapping[Value, float] = attrs.field(converter=_read_only)
+
+    def __getitem__(self, node: Value) -> float:
+        if not isinstance(node, Value):
+            raise InvalidTypeError(
+                f"gradients are looked up by Value, got {type(node).__name__} {node!r}; "
+                "pass a Value such as a parameter or an input of the graph"
+            )
+        return self._table.get(node, 0.0)
+
+    def __contains__(self, node: object) -> bool:
+        return node in self._table
+
+    def __iter__(self) -> Iterator[Value]:
+        return iter(self._table)
+
+    def __len__(self) -> int:
+        return len(self._table)
+
+    def __repr__(self) -> str:
+        return f"Gradients(<{len(self._table)} nodes>)"

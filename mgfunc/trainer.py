@@ -1,0 +1,193 @@
+"""Training as a fold: ``reduce(step, range(steps), (model, history))``.
+
+Each step computes the loss of the current model, differentiates it, and returns a new model
+with one more history row. Nothing is mutated, so the model you pass in is still there after
+training, and two runs from the same arguments give identical histories.
+
+>>> from mgfunc.datasets import moons
+>>> from mgfunc.nn import MLP
+>>> run = train(MLP.create(2, [4, 1], seed=0), moons(20, seed=0), steps=3, learning_rate=0.1)
+>>> model, history = run
+>>> [row.step for row in history], run.final_model is model
+([0, 1, 2], True)
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from functools import reduce
+
+import attrs
+from pyrsistent import pvector
+from pyrsistent.typing import PVector
+
+from mgfunc._checks import whole_number
+from mgfunc.backward import backward
+from mgfunc.datasets import Dataset
+from mgfunc.errors import InvalidTypeError, InvalidValueError, TrainingDivergedError
+from mgfunc.losses import max_margin
+from mgfunc.nn import MLP, apply_gradients, check_learning_rate
+
+__all__ = ["HistoryRow", "TrainingRun", "official_micrograd_learning_rate", "train"]
+
+Schedule = Callable[[int], float]
+
+
+def official_micrograd_learning_rate(step: int) -> float:
+    """The micrograd demo's schedule: 1.0 at step 0, falling linearly by 0.009 a step.
+
+    >>> official_micrograd_learning_rate(0), official_micrograd_learning_rate(50)
+    (1.0, 0.55)
+    """
+    return 1.0 - 0.9 * step / 100
+
+
+@attrs.frozen
+class HistoryRow:
+    """The model at the start of one step: its losses, accuracy, and the step's learning rate."""
+
+    step: int
+    loss: float
+    data_loss: float
+    reg_loss: float
+    accuracy: float
+    learning_rate: float
+
+    def to_dict(self) -> dict[str, int | float]:
+        """The row as a plain dict, e.g. for ``pandas.DataFrame``."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class TrainingRun:
+    """The result of :func:`train`. Unpacks as ``model, history = run``.
+
+    Args:
+        final_model: the model after the last step.
+        history: one row per logged step, each describing the model at the start of that step.
+        final_loss: the total loss of ``final_model`` on the training data.
+        final_accuracy: the accuracy of ``final_model`` on the training data, in [0, 1].
+    """
+
+    final_model: MLP
+    history: tuple[HistoryRow, ...]
+    final_loss: float
+    final_accuracy: float
+
+    def __iter__(self) -> Iterator[MLP | tuple[HistoryRow, ...]]:
+        # Lets ``model, history = run`` work; read the attributes for precise static types.
+        return iter((self.final_model, self.history))
+
+
+class _DivergedError(Exception):
+    """Internal: stops the fold at a non-finite loss, carrying what was computed before it."""
+
+    def __init__(self, step: int, model: MLP, history: PVector[HistoryRow], reason: str) -> None:
+        super().__init__(reason)
+        self.step, self.model, self.history, self.reason = step, model, history, reason
+
+
+def train(
+    model: MLP,
+    dataset: Dataset,
+    *,
+    steps: int = 100,
+    alpha: float = 1e-4,
+    learning_rate: float | Schedule = official_micrograd_learning_rate,
+    log_every: int = 1,
+    on_step: Callable[[HistoryRow], None] | None = None,
+) -> TrainingRun:
+    """Train ``model`` on ``dataset`` by full-batch gradient descent on the max-margin loss.
+
+    Args:
+        model: a one-output MLP; it is not changed.
+        dataset: the training data (``dataset.xs``, ``dataset.ys``).
+        steps: how many gradient steps (0 or more).
+        alpha: the L2 regularisation strength.
+        learning_rate: a float, or a function of the 0-based step returning one.
+        log_every: keep a history row every this many steps (and always the last step).
+        on_step: called with each row as it is logged, e.g. to show progress.
+
+    Returns:
+        A :class:`TrainingRun`.
+
+    Raises:
+        InvalidTypeError, InvalidValueError: a bad argument, before any training.
+        TrainingDivergedError: the loss became NaN or infinite; its ``run`` holds every step
+            up to the last finite one.
+    """
+    _check_arguments(model, dataset, steps, log_every, learning_rate)
+    xs, ys = dataset.xs, dataset.ys
+    max_margin(model, xs, ys, alpha)  # validates the data against the model before any work
+    schedule = _schedule(learning_rate)
+
+    def step(state: tuple[MLP, PVector[HistoryRow]], k: int) -> tuple[MLP, PVector[HistoryRow]]:
+        current, history = state
+        rate = check_learning_rate(schedule(k), f"learning_rate({k})")
+        loss = max_margin(current, xs, ys, alpha)
+        row = HistoryRow(
+            step=k,
+            loss=loss.total_loss.data,
+            data_loss=loss.data_loss.data,
+            reg_loss=loss.reg_loss.data,
+            accuracy=loss.accuracy,
+            learning_rate=rate,
+        )
+        if not math.isfinite(row.loss):
+            raise _DivergedError(k, current, history, f"the loss at step {k} is {row.loss!r}")
+        try:
+            updated = apply_gradients(current, backward(loss.total_loss), rate)
+        except InvalidValueError as error:
+            raise _DivergedError(k + 1, current, history.append(row), str(error)) from None
+        if k % log_every == 0 or k == steps - 1:
+            history = history.append(row)
+            if on_step is not None:
+                on_step(row)
+        return updated, history
+
+    start: tuple[MLP, PVector[HistoryRow]] = (model, pvector())
+    try:
+        final_model, history = reduce(step, range(steps), start)
+    except _DivergedError as stop:
+        partial = _finish(stop.model, stop.history, xs, ys, alpha)
+        raise TrainingDivergedError(
+            f"training diverged: {stop.reason}. The run up to the last finite step is in "
+            "error.run; lower the learning rate or alpha",
+            partial,
+        ) from None
+    return _finish(final_model, history, xs, ys, alpha)
+
+
+def _finish(
+    model: MLP,
+    history: PVector[HistoryRow],
+    xs: tuple[tuple[float, float], ...],
+    ys: tuple[float, ...],
+    alpha: float,
+) -> TrainingRun:
+    final = max_margin(model, xs, ys, alpha)
+    return TrainingRun(model, tuple(history), final.total_loss.data, final.accuracy)
+
+
+def _schedule(learning_rate: float | Schedule) -> Schedule:
+    if callable(learning_rate):
+        return learning_rate
+    rate = check_learning_rate(learning_rate)
+    return lambda _step: rate
+
+
+def _check_arguments(
+    model: object, dataset: object, steps: object, log_every: object, learning_rate: object
+) -> None:
+    if not isinstance(model, MLP):
+        raise InvalidTypeError(f"model must be an MLP, got {type(model).__name__}")
+    if not isinstance(dataset, Dataset):
+        raise InvalidTypeError(
+            f"dataset must be a Dataset, got {type(dataset).__name__}; "
+            "make one with mgfunc.datasets.moons(100)"
+        )
+    whole_number(steps, "steps", least=0)
+    whole_number(log_every, "log_every", least=1, example="10")
+    if not callable(learning_rate):
+        check_learning_rate(learning_rate)
