@@ -1,0 +1,67 @@
+"""A user's script that uses the public API passes ``mypy --strict``; a wrong one does not."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from mypy import api
+
+USER_SCRIPT = textwrap.dedent(
+    """
+    from mgfunc import Gradients, Value, backward, grad, sum_values, value_and_grad
+    from mgfunc.datasets import Dataset, moons
+    from mgfunc.graph import edges, nodes, to_dot
+    from mgfunc.losses import max_margin
+    from mgfunc.nn import MLP, apply_gradients, parameter_count, parameters
+    from mgfunc.trainer import TrainingRun, official_micrograd_learning_rate, train
+
+    x: Value = Value(-4.0, label="x")
+    y: Value = (2 * x + 2 + x).relu() * x - x.tanh() / 3.0 + x.sigmoid() ** 2
+    grads: Gradients = backward(y)
+    slope: float = grads[x]
+    known: bool = x in grads
+    total: Value = sum_values([x, y, 1.0])
+    slopes: tuple[float, ...] = grad(lambda a, b: a * b)(1.0, 2.0)
+    both: tuple[float, tuple[float, ...]] = value_and_grad(lambda a: a.exp())(0.5)
+    dot: str = to_dot(y, grads)
+    first_op: str = nodes(y)[0].op
+    local: float = edges(y)[0].local_gradient
+
+    data: Dataset = moons(20, noise=0.1, seed=(1, 2, 3))
+    model: MLP = MLP.create(2, [4, 1], seed=0)
+    count: int = parameter_count(model) + len(parameters(model))
+    score: Value = model.forward([0.5, -0.5])[0]
+    floats: tuple[float, ...] = model.evaluate([0.5, -0.5])
+    loss = max_margin(model, data.xs, data.ys, alpha=1e-4)
+    accuracy: float = loss.accuracy
+    stepped: MLP = apply_gradients(model, backward(loss.total_loss), 0.1)
+    run: TrainingRun = train(
+        model, data, steps=2, learning_rate=official_micrograd_learning_rate, log_every=1
+    )
+    final_loss: float = run.final_loss
+    first_row_loss: float = run.history[0].loss
+    """
+)
+
+
+def run_mypy(tmp_path: Path, source: str) -> tuple[str, int]:
+    script = tmp_path / "user_script.py"
+    script.write_text(source)
+    stdout, stderr, status = api.run(
+        ["--strict", "--warn-unreachable", "--no-incremental", "--cache-dir=/dev/null", str(script)]
+    )
+    return stdout + stderr, status
+
+
+def test_a_typed_user_script_passes_mypy_strict(tmp_path: Path) -> None:
+    output, status = run_mypy(tmp_path, USER_SCRIPT)
+    assert status == 0, output
+
+
+def test_a_wrong_user_script_fails_mypy_strict(tmp_path: Path) -> None:
+    wrong = USER_SCRIPT + "\nbad: str = grads[x]\nworse: Value = model.evaluate([1.0, 2.0])\n"
+    output, status = run_mypy(tmp_path, wrong)
+    assert status == 1
+    assert 'Incompatible types in assignment (expression has type "float"' in output
+    assert "tuple[float, ...]" in output
