@@ -1,0 +1,303 @@
+"""Rows to plot: the dataset, the training history and the decision boundary, as frozen records.
+
+Everything here is plain data (no matplotlib), so the rows feed any plotting library, or
+``pandas.DataFrame(as_dicts(rows))``. :mod:`mgfunc.plots` draws them with matplotlib.
+
+>>> from mgfunc.datasets import moons
+>>> from mgfunc.nn import MLP
+>>> from mgfunc.trainer import train
+>>> data = moons(10, seed=0)
+>>> run = train(MLP.create(2, [4, 1], seed=0), data, steps=2, learning_rate=0.1)
+>>> [(row.step, row.metric) for row in loss_history(run)][:3]
+[(0, 'total'), (0, 'data'), (0, 'regularization')]
+>>> len(decision_boundary(run.final_model, data, h=0.5)) > 0
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Protocol
+
+import attrs
+
+from mgfunc._checks import real_number
+from mgfunc.datasets import Dataset
+from mgfunc.errors import InvalidTypeError, InvalidValueError
+from mgfunc.nn import MLP
+from mgfunc.trainer import HistoryRow, TrainingRun
+
+__all__ = [
+    "MAX_GRID_POINTS",
+    "BoundaryRow",
+    "HistoryRow",
+    "MetricRow",
+    "PointRow",
+    "accuracy_history",
+    "as_dicts",
+    "dataset_points",
+    "decision_boundary",
+    "loss_history",
+    "training_history",
+]
+
+MAX_GRID_POINTS = 1_000_000
+"""The most grid points :func:`decision_boundary` computes before refusing (pick a larger h)."""
+
+RowValue = int | float | str | None
+
+
+@attrs.frozen
+class PointRow:
+    """One training point: coordinates ``x``, ``y`` and its ``label`` (-1.0 or 1.0)."""
+
+    x: float
+    y: float
+    label: float
+
+    def to_dict(self) -> dict[str, float]:
+        """The row as a plain dict, e.g. for ``pandas.DataFrame``."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class MetricRow:
+    """One measurement in long form: ``metric`` had ``value`` at the start of ``step``."""
+
+    step: int
+    metric: str
+    value: float
+
+    def to_dict(self) -> dict[str, int | str | float]:
+        """The row as a plain dict, e.g. for ``pandas.DataFrame``."""
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class BoundaryRow:
+    """One grid point: its coordinates, the model's ``score`` there and the ``predicted`` class.
+
+    ``predicted`` is 1.0 where ``score > 0`` and -1.0 otherwise, the loss's rule.
+    """
+
+    x: float
+    y: float
+    score: float
+    predicted: float
+
+    def to_dict(self) -> dict[str, float]:
+        """The row as a plain dict, e.g. for ``pandas.DataFrame``."""
+        return attrs.asdict(self)
+
+
+class SupportsToDict(Protocol):
+    """Anything with a ``to_dict()``: every row of this module and of :mod:`mgfunc.graph`."""
+
+    def to_dict(self) -> Mapping[str, RowValue]:
+        """The row as a mapping from field name to value."""
+        ...
+
+
+def as_dicts(rows: Iterable[SupportsToDict]) -> list[dict[str, RowValue]]:
+    """Rows as a list of plain dicts, the shape ``pandas.DataFrame`` and JSON writers take.
+
+    Args:
+        rows: any rows with a ``to_dict()`` method (this module's, :mod:`mgfunc.graph`'s).
+
+    Returns:
+        A new list with one new dict per row.
+
+    >>> as_dicts([PointRow(0.5, -1.0, 1.0)])
+    [{'x': 0.5, 'y': -1.0, 'label': 1.0}]
+    """
+    return [dict(row.to_dict()) for row in rows]
+
+
+def dataset_points(dataset: Dataset) -> tuple[PointRow, ...]:
+    """One row per point of ``dataset``: ``x``, ``y``, ``label``.
+
+    Args:
+        dataset: a :class:`mgfunc.datasets.Dataset`.
+
+    Returns:
+        A tuple of frozen :class:`PointRow`, in the dataset's order.
+
+    Raises:
+        InvalidTypeError: ``dataset`` is not a Dataset.
+
+    >>> from mgfunc.datasets import blobs
+    >>> dataset_points(blobs(4, noise=0.0))[0].label in (-1.0, 1.0)
+    True
+    """
+    _check_dataset(dataset)
+    return tuple(PointRow(x=point.x, y=point.y, label=point.label) for point in dataset.points)
+
+
+def training_history(run: TrainingRun) -> tuple[HistoryRow, ...]:
+    """The run's history: one row per logged step (``step, loss, data_loss, reg_loss,
+    accuracy, learning_rate``), each describing the model at the start of that step.
+
+    Args:
+        run: the result of :func:`mgfunc.trainer.train`.
+
+    Returns:
+        The run's tuple of frozen :class:`mgfunc.trainer.HistoryRow` (accuracy in [0, 1]).
+
+    Raises:
+        InvalidTypeError: ``run`` is not a TrainingRun.
+    """
+    _check_run(run)
+    return run.history
+
+
+def loss_history(run: TrainingRun) -> tuple[MetricRow, ...]:
+    """The losses in long form: three rows per history row, metrics ``"total"``, ``"data"``
+    and ``"regularization"``.
+
+    Args:
+        run: the result of :func:`mgfunc.trainer.train`.
+
+    Returns:
+        A tuple of frozen :class:`MetricRow`, step by step, in that metric order.
+
+    Raises:
+        InvalidTypeError: ``run`` is not a TrainingRun.
+    """
+    _check_run(run)
+    return tuple(
+        MetricRow(step=row.step, metric=metric, value=value)
+        for row in run.history
+        for metric, value in (
+            ("total", row.loss),
+            ("data", row.data_loss),
+            ("regularization", row.reg_loss),
+        )
+    )
+
+
+def accuracy_history(run: TrainingRun) -> tuple[MetricRow, ...]:
+    """The accuracy in percent (0 to 100): one row per history row, metric ``"accuracy"``.
+
+    Args:
+        run: the result of :func:`mgfunc.trainer.train`.
+
+    Returns:
+        A tuple of frozen :class:`MetricRow`.
+
+    Raises:
+        InvalidTypeError: ``run`` is not a TrainingRun.
+    """
+    _check_run(run)
+    return tuple(
+        MetricRow(step=row.step, metric="accuracy", value=row.accuracy * 100.0)
+        for row in run.history
+    )
+
+
+def decision_boundary(
+    model: MLP, dataset: Dataset, h: float = 0.25, padding: float = 1.0
+) -> tuple[BoundaryRow, ...]:
+    """The model's score and predicted class on a grid covering the dataset.
+
+    The grid is the one of ``numpy.meshgrid(numpy.arange(x_min, x_max, h),
+    numpy.arange(y_min, y_max, h))``, where ``x_min`` is the smallest x of the data minus
+    ``padding`` and ``x_max`` the largest plus ``padding`` (likewise for y): the values
+    ``x_min + i * h`` for ``i`` in ``range(ceil((x_max - x_min) / h))``. Rows run along x
+    first, then up in y. Scores come from :meth:`mgfunc.nn.MLP.evaluate`, float inference
+    that builds no graph and gives exactly ``model(point).data``.
+
+    Args:
+        model: a one-output MLP taking 2 inputs.
+        dataset: the points whose bounding box, plus ``padding``, the grid covers.
+        h: the grid step (finite, positive).
+        padding: how far the grid extends beyond the data on every side (finite, at least 0).
+
+    Returns:
+        A tuple of frozen :class:`BoundaryRow`.
+
+    Raises:
+        InvalidTypeError: an argument has the wrong type.
+        InvalidValueError: a bad model shape, an empty dataset, ``h`` not positive, ``padding``
+            negative, a grid of no points, or more than :data:`MAX_GRID_POINTS` of them.
+
+    >>> from mgfunc.datasets import blobs
+    >>> rows = decision_boundary(MLP.create(2, [1], seed=0), blobs(2, noise=0.0), h=1.0)
+    >>> len(rows), rows[0].x, rows[0].y
+    (12, -2.0, -1.5)
+    """
+    _check_model(model)
+    _check_dataset(dataset)
+    if not dataset.points:
+        raise InvalidValueError("dataset must hold at least one point to draw a boundary around")
+    step = real_number(h, "h", example="0.25")
+    if step <= 0.0:
+        raise InvalidValueError(f"h is the grid step and must be positive, got {h!r}; try 0.25")
+    margin = real_number(padding, "padding", example="1.0")
+    if margin < 0.0:
+        raise InvalidValueError(f"padding must be at least 0, got {padding!r}; try 1.0")
+    xs = _axis([point.x for point in dataset.points], step, margin, "x")
+    ys = _axis([point.y for point in dataset.points], step, margin, "y")
+    if len(xs) * len(ys) > MAX_GRID_POINTS:
+        raise InvalidValueError(
+            f"h={h!r} makes a grid of {len(xs)} x {len(ys)} = {len(xs) * len(ys):,} points, "
+            f"more than {MAX_GRID_POINTS:,}; pass a larger h such as 0.25"
+        )
+    evaluate = model.evaluate
+    rows = []
+    for y in ys:
+        for x in xs:
+            score = evaluate((x, y))[0]
+            rows.append(BoundaryRow(x=x, y=y, score=score, predicted=1.0 if score > 0.0 else -1.0))
+    return tuple(rows)
+
+
+def _axis(coordinates: list[float], step: float, margin: float, name: str) -> list[float]:
+    """``numpy.arange(min - margin, max + margin, step)`` in plain floats, size checked first."""
+    start = min(coordinates) - margin
+    stop = max(coordinates) + margin
+    span = stop - start
+    if not math.isfinite(span):
+        raise InvalidValueError(f"the points' {name} range plus padding is not a finite number")
+    steps = span / step  # may overflow to inf for a tiny h: checked before any allocation
+    if steps > MAX_GRID_POINTS:
+        raise InvalidValueError(
+            f"h={step!r} makes more than {MAX_GRID_POINTS:,} grid points along {name} "
+            f"(range {span:.4g}); pass a larger h such as 0.25"
+        )
+    count = math.ceil(steps)
+    if count == 0:
+        raise InvalidValueError(
+            f"the grid is empty: every point has the same {name} and padding is 0; "
+            "pass padding > 0 such as 1.0"
+        )
+    return [start + i * step for i in range(count)]
+
+
+def _check_model(model: object) -> None:
+    if not isinstance(model, MLP):
+        raise InvalidTypeError(
+            f"model must be an MLP, got {type(model).__name__}; "
+            "pass for example MLP.create(2, [16, 16, 1])"
+        )
+    if model.nin != 2 or model.nout != 1:
+        raise InvalidValueError(
+            f"model must take 2 inputs and give 1 output, got nin={model.nin}, "
+            f"nout={model.nout}; pass for example MLP.create(2, [16, 16, 1])"
+        )
+
+
+def _check_dataset(dataset: object) -> None:
+    if not isinstance(dataset, Dataset):
+        raise InvalidTypeError(
+            f"dataset must be a Dataset, got {type(dataset).__name__}; "
+            "make one with mgfunc.datasets.moons(100)"
+        )
+
+
+def _check_run(run: object) -> None:
+    if not isinstance(run, TrainingRun):
+        raise InvalidTypeError(
+            f"run must be a TrainingRun, got {type(run).__name__}; "
+            "pass the result of mgfunc.trainer.train(model, dataset)"
+        )
