@@ -46,7 +46,8 @@ hundreds of nodes, too many to read."""
 
 _EPILOG = """\
 Without a subcommand mgfunc prints this help on stderr and exits with status 2.
-A bad option value prints one line on stderr and exits with status 2."""
+A bad option value prints one line on stderr and exits with status 2; an output folder that
+cannot be written exits with status 1."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="mgfunc",
         description="mgfunc: micrograd, functional. Scalar autodiff and a tiny MLP.",
         epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = commands.add_parser(
@@ -193,8 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: the arguments after the program name; None reads ``sys.argv[1:]``.
 
     Returns:
-        0 on success, 2 on a bad option value, a bad argument found by mgfunc, or no
-        subcommand (after printing the help on stderr).
+        0 on success; 2 on a bad option value, a bad argument found by mgfunc, or no
+        subcommand (after printing the help on stderr); 1 if the output cannot be written.
     """
     parser = build_parser()
     try:
@@ -207,9 +209,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _demo(options)
     except MgfuncError as error:
-        message = " ".join(str(error).split())
-        print(f"mgfunc: error: {message}", file=sys.stderr)
+        print(f"mgfunc: error: {_one_line(error)}", file=sys.stderr)
         return 2
+    except OSError as error:
+        print(f"mgfunc: error: cannot write the output: {_one_line(error)}", file=sys.stderr)
+        return 1
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
 
 
 def _demo(options: argparse.Namespace) -> int:
@@ -235,25 +243,26 @@ def _demo(options: argparse.Namespace) -> int:
                 f"  learning rate {row.learning_rate:.4f}"
             )
 
+    out: Path = options.out
+    out.mkdir(parents=True, exist_ok=True)  # before training, so a bad --out fails at once
     started = time.perf_counter()
     run = train(
         model, dataset, steps=steps, alpha=options.alpha, learning_rate=rate, on_step=progress
     )
     elapsed = time.perf_counter() - started
 
-    out: Path = options.out
-    out.mkdir(parents=True, exist_ok=True)
+    # Every picture is drawn before any file is written: an error leaves no partial output.
     y, grads = _warmup_expression()
-    written = [
-        _save(plots.plot_dataset(dataset), out / "dataset.png"),
-        _save(plots.plot_loss(run), out / "loss.png"),
-        _save(plots.plot_accuracy(run), out / "accuracy.png"),
-        _save(
-            plots.plot_decision_boundary(run.final_model, dataset, h=options.h),
-            out / "decision_boundary.png",
+    figures = {
+        "dataset.png": plots.plot_dataset(dataset),
+        "loss.png": plots.plot_loss(run),
+        "accuracy.png": plots.plot_accuracy(run),
+        "decision_boundary.png": plots.plot_decision_boundary(
+            run.final_model, dataset, h=options.h
         ),
-        _save(plots.plot_graph(y, grads), out / "graph.png"),
-    ]
+        "graph.png": plots.plot_graph(y, grads),
+    }
+    written = [_save(axes, out / name) for name, axes in figures.items()]
     dot = out / "graph.dot"
     dot.write_text(to_dot(y, grads), encoding="utf-8")
     written.append(dot)
