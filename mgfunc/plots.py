@@ -199,8 +199,10 @@ def plot_decision_boundary(
         )
     points = dataset_points(dataset)
     _scatter_classes(axes, [(row.x, row.y, row.label) for row in points])
-    axes.set_xlim(min(xs), max(xs))
-    axes.set_ylim(min(ys), max(ys))
+    # The grid's extent, as micrograd shows it; a one-cell grid gets its cell's width.
+    half = 0.0 if len(xs) >= 2 and len(ys) >= 2 else float(h) / 2
+    axes.set_xlim(min(xs) - half, max(xs) + half)
+    axes.set_ylim(min(ys) - half, max(ys) + half)
     axes.set_title("Decision boundary (background: prediction, points: label)")
     axes.set_xlabel("x")
     axes.set_ylabel("y")
