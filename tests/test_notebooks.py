@@ -1,0 +1,199 @@
+"""The two notebooks run top to bottom, headless, and show what their sections promise.
+
+Each notebook is executed once per test session by a Jupyter kernel running this very
+interpreter (a kernelspec written to a temporary folder, so a stray ``python3`` kernel
+elsewhere on the machine cannot be picked up), from ``notebooks/`` as the working directory,
+with matplotlib's non-interactive backend.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+KERNEL_NAME = "mgfunc-tests-python"
+CELL_TIMEOUT_SECONDS = 120
+
+
+@pytest.fixture(scope="module")
+def kernel_environment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A kernelspec for ``sys.executable`` on JUPYTER_PATH, and a headless matplotlib."""
+    jupyter_path = tmp_path_factory.mktemp("jupyter")
+    spec_folder = jupyter_path / "kernels" / KERNEL_NAME
+    spec_folder.mkdir(parents=True)
+    spec = {
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python (mgfunc tests)",
+        "language": "python",
+    }
+    (spec_folder / "kernel.json").write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(
+            "JUPYTER_PATH", os.pathsep.join([str(jupyter_path), os.environ.get("JUPYTER_PATH", "")])
+        )
+        patch.setenv("MPLBACKEND", "Agg")
+        yield
+
+
+def load(name: str) -> nbformat.NotebookNode:
+    """``notebooks/<name>`` as saved."""
+    # nbformat.read has no annotations; the variable's annotation keeps Any from leaking.
+    notebook: nbformat.NotebookNode = nbformat.read(  # type: ignore[no-untyped-call]
+        NOTEBOOKS / name, as_version=4
+    )
+    return notebook
+
+
+def execute(name: str) -> nbformat.NotebookNode:
+    """Run ``notebooks/<name>`` top to bottom; any cell error raises CellExecutionError."""
+    notebook = load(name)
+    client = NotebookClient(
+        notebook,
+        kernel_name=KERNEL_NAME,
+        timeout=CELL_TIMEOUT_SECONDS,
+        resources={"metadata": {"path": str(NOTEBOOKS)}},
+    )
+    client.execute()
+    return notebook
+
+
+@pytest.fixture(scope="module")
+def demo(kernel_environment: None) -> nbformat.NotebookNode:
+    return execute("micrograd_demo.ipynb")
+
+
+@pytest.fixture(scope="module")
+def extras(kernel_environment: None) -> nbformat.NotebookNode:
+    return execute("micrograd_extras.ipynb")
+
+
+def tagged(notebook: nbformat.NotebookNode, tag: str) -> nbformat.NotebookNode:
+    """The one cell carrying ``tag`` in its metadata."""
+    cells: list[nbformat.NotebookNode] = [
+        cell for cell in notebook.cells if tag in cell.get("metadata", {}).get("tags", [])
+    ]
+    assert len(cells) == 1, f"expected one cell tagged {tag!r}, found {len(cells)}"
+    return cells[0]
+
+
+def text_of(cell: nbformat.NotebookNode) -> str:
+    """What the cell printed, plus the text of its last expression's value (not of images)."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type == "execute_result":
+            parts.append(output.data.get("text/plain", ""))
+    return "".join(parts)
+
+
+def image_count(cells: Iterable[nbformat.NotebookNode]) -> int:
+    """How many PNG images the cells displayed."""
+    return sum(
+        "image/png" in output.get("data", {})
+        for cell in cells
+        for output in cell.get("outputs", [])
+    )
+
+
+def table_column(text: str, column: str) -> list[str]:
+    """One column of a table printed by the notebooks' ``show_table`` (header, rule, rows)."""
+    header, _rule, *rows = text.strip().splitlines()
+    index = header.split().index(column)
+    return [row.split()[index] for row in rows]
+
+
+def stderr_of(notebook: nbformat.NotebookNode) -> str:
+    return "".join(
+        output.text
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if output.output_type == "stream" and output.name == "stderr"
+    )
+
+
+@pytest.mark.parametrize("name", ["micrograd_demo.ipynb", "micrograd_extras.ipynb"])
+def test_notebooks_are_committed_without_outputs(name: str) -> None:
+    notebook = load(name)
+    nbformat.validate(notebook)
+    code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    assert code_cells, f"{name} has no code cells"
+    for cell in code_cells:
+        assert cell.outputs == [] and cell.execution_count is None, (
+            f"{name} was saved with outputs; clear them before committing "
+            f"(first line of the cell: {cell.source.splitlines()[0]!r})"
+        )
+
+
+def test_demo_warmup_gives_micrograds_numbers_and_no_grad_field(
+    demo: nbformat.NotebookNode,
+) -> None:
+    text = text_of(tagged(demo, "warmup"))
+    assert "y = -20.0" in text
+    assert "dy/dx = 46.0" in text
+    assert 'hasattr(x, "grad") = False' in text
+    assert "backward(y)" in text  # the AttributeError points to where gradients live
+
+
+def test_demo_shows_the_graph_as_tables_dot_and_a_picture(demo: nbformat.NotebookNode) -> None:
+    assert "local_gradient" in text_of(tagged(demo, "graph-edges"))
+    node_table = text_of(tagged(demo, "graph-nodes"))
+    assert "grad" in node_table and "-20.0000" in node_table and "46.0000" in node_table
+    assert text_of(tagged(demo, "graph-dot")).startswith("digraph")
+    assert image_count([tagged(demo, "graph-plot")]) == 1
+
+
+def test_demo_model_has_the_official_parameter_count(demo: nbformat.NotebookNode) -> None:
+    text = text_of(tagged(demo, "parameters"))
+    assert "16 * (2 weights + 1 bias) = 48" in text
+    assert "16 * (16 weights + 1 bias) = 272" in text
+    assert "1 * (16 weights + 1 bias) = 17" in text
+    assert "337 parameters" in text
+
+
+def test_demo_trains_to_full_accuracy_and_keeps_the_old_model(
+    demo: nbformat.NotebookNode,
+) -> None:
+    assert "final accuracy  1.00 (100.0%)" in text_of(tagged(demo, "training"))
+    history = text_of(tagged(demo, "history"))
+    assert "100 rows" in history and "learning_rate" in history
+    assert "the original model is unchanged" in text_of(tagged(demo, "unchanged"))
+
+
+def test_demo_draws_every_chart(demo: nbformat.NotebookNode) -> None:
+    # dataset, graph, loss, accuracy, boundary; one more if Graphviz is installed
+    assert image_count(demo.cells) >= 5
+    for tag in ("dataset-plot", "loss-plot", "accuracy-plot", "boundary-plot"):
+        assert image_count([tagged(demo, tag)]) == 1, tag
+    assert "Traceback" not in stderr_of(demo)
+
+
+def test_extras_run_every_comparison(extras: nbformat.NotebookNode) -> None:
+    architectures = text_of(tagged(extras, "architectures"))
+    for layers, count in (("[8, 8, 1]", 105), ("[16, 16, 1]", 337), ("[32, 32, 1]", 1185)):
+        assert layers in architectures and str(count) in architectures
+    regularization = text_of(tagged(extras, "regularization"))
+    assert all(name in regularization for name in ("no_regularization", "default", "stronger"))
+    resolution = text_of(tagged(extras, "resolution"))
+    assert table_column(resolution, "name") == ["coarse", "default", "fine"]
+    grid_points = [int(count) for count in table_column(resolution, "grid_points")]
+    assert grid_points[0] < grid_points[1] < grid_points[2]
+    assert "final accuracy" in text_of(tagged(extras, "spiral"))
+    failure_table = text_of(tagged(extras, "failure"))
+    assert table_column(failure_table, "parameter_count") == ["5"]
+
+
+def test_extras_draw_every_chart(extras: nbformat.NotebookNode) -> None:
+    # dataset grid, learning-rate curves, spiral boundary, failure boundary
+    assert image_count(extras.cells) >= 4
+    for tag in ("explorer", "learning-rates", "spiral-plot", "failure"):
+        assert image_count([tagged(extras, tag)]) == 1, tag
+    assert "Traceback" not in stderr_of(extras)
