@@ -18,6 +18,7 @@ Each file runs with the working directory in a temporary folder and matplotlib's
 
 from __future__ import annotations
 
+import importlib
 import re
 import traceback
 from dataclasses import dataclass
@@ -37,6 +38,18 @@ GUIDE_NAMES = (
     "troubleshooting.md",
 )
 DOCUMENTS = (*(GUIDES / name for name in GUIDE_NAMES), ROOT / "README.md")
+PUBLIC_MODULES = (
+    "mgfunc",
+    "mgfunc.graph",
+    "mgfunc.datasets",
+    "mgfunc.nn",
+    "mgfunc.losses",
+    "mgfunc.trainer",
+    "mgfunc.plot_data",
+    "mgfunc.plots",
+    "mgfunc.io",
+    "mgfunc.errors",
+)
 
 _OPENING = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*?)\s*$")
 _PYTHON_LOOKALIKES = {"py", "python3", "py3", "pycon", "ipython", "python-repl"}
@@ -95,6 +108,14 @@ def test_every_guide_has_python_to_run(name: str) -> None:
     assert python_blocks(path), f"{name} has no ```python block, so the tests check nothing in it"
 
 
+@pytest.mark.parametrize("module_name", PUBLIC_MODULES)
+def test_the_api_reference_names_every_public_name(module_name: str) -> None:
+    reference = (GUIDES / "api_reference.md").read_text()
+    public: list[str] = importlib.import_module(module_name).__all__
+    missing = [name for name in public if f"`{name}" not in reference]
+    assert not missing, f"guides/api_reference.md does not mention {module_name}: {missing}"
+
+
 @pytest.mark.parametrize("path", DOCUMENTS, ids=lambda path: path.name)
 def test_no_python_hides_behind_another_fence(path: Path) -> None:
     lookalikes = [
@@ -115,15 +136,22 @@ def test_python_blocks_run(path: Path, tmp_path: Path, monkeypatch: pytest.Monke
     namespace: dict[str, object] = {"__name__": f"guide_{path.stem}"}
     try:
         for block in python_blocks(path):
-            # Leading newlines make tracebacks report the line numbers of the markdown file.
-            source = "\n" * (block.line - 1) + block.code
-            try:
-                exec(compile(source, str(path), "exec"), namespace)
-            except Exception as error:
-                pytest.fail(
-                    f"{path.name}: the block starting at line {block.line} raised "
-                    f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}",
-                    pytrace=False,
-                )
+            failure = _run(block, path, namespace)
+            if failure is not None:
+                pytest.fail(failure, pytrace=False)
     finally:
         pyplot.close("all")
+
+
+def _run(block: CodeBlock, path: Path, namespace: dict[str, object]) -> str | None:
+    """Execute one block in ``namespace``; return a failure message, or None if it ran."""
+    # Leading newlines make tracebacks report the line numbers of the markdown file.
+    source = "\n" * (block.line - 1) + block.code
+    try:
+        exec(compile(source, str(path), "exec"), namespace)
+    except Exception as error:
+        return (
+            f"{path.name}: the block starting at line {block.line} raised "
+            f"{type(error).__name__}: {error}\n\n{traceback.format_exc()}"
+        )
+    return None
