@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import NoReturn
 
 from matplotlib.axes import Axes
-from matplotlib.figure import SubFigure
 
 from mgfunc import plots
 from mgfunc.backward import backward
@@ -286,9 +285,7 @@ def _warmup_expression() -> tuple[Value, Gradients]:
 
 
 def _save(axes: Axes, path: Path) -> Path:
-    figure = axes.figure
-    root = figure.figure if isinstance(figure, SubFigure) else figure
-    root.savefig(path)
+    plots.figure_of(axes).savefig(path)
     return path
 
 

@@ -2,7 +2,8 @@
 
 Each function draws on the ``Axes`` you pass, or on a new :class:`matplotlib.figure.Figure`
 (never on pyplot's global state), and returns the Axes; the figure is ``ax.figure``. No display
-is needed: save with ``ax.figure.savefig("plot.png")``, or in a notebook pass your own Axes,
+is needed: save with ``ax.figure.savefig("plot.png")`` (under mypy, ``figure_of(ax).savefig``:
+matplotlib types ``ax.figure`` as ``Figure | SubFigure``), or in a notebook pass your own Axes,
 e.g. ``fig, ax = plt.subplots(); plot_loss(run, ax=ax)``.
 
 >>> from mgfunc.datasets import moons
@@ -17,7 +18,7 @@ from collections.abc import Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure, SubFigure
 from matplotlib.patches import Circle, FancyBboxPatch
 
 from mgfunc.datasets import Dataset
@@ -40,6 +41,7 @@ __all__ = [
     "MAX_GRAPH_NODES",
     "SQUARE_FIGSIZE",
     "WIDE_FIGSIZE",
+    "figure_of",
     "plot_accuracy",
     "plot_dataset",
     "plot_decision_boundary",
@@ -59,6 +61,34 @@ MAX_GRAPH_NODES = 200
 # Class -1 and class 1, the same in every plot.
 _CLASS_COLORS = {-1.0: "#d6604d", 1.0: "#4393c3"}
 _CLASS_NAMES = {-1.0: "label -1", 1.0: "label +1"}
+
+
+def figure_of(ax: Axes) -> Figure:
+    """The top-level figure holding ``ax``, typed as a ``Figure`` (for saving under mypy).
+
+    matplotlib types ``ax.figure`` as ``Figure | SubFigure``, and only a ``Figure`` has
+    ``savefig``; this returns the figure itself, or the figure a subfigure belongs to.
+
+    Args:
+        ax: any Axes, e.g. the one a plot function returned.
+
+    Returns:
+        The :class:`matplotlib.figure.Figure` to save.
+
+    Raises:
+        InvalidTypeError: ``ax`` is not an Axes.
+
+    >>> figure = Figure()
+    >>> figure_of(figure.add_subplot()) is figure
+    True
+    """
+    if not isinstance(ax, Axes):  # checked at run time too: callers may be untyped
+        raise InvalidTypeError(
+            f"ax must be a matplotlib Axes, got {type(ax).__name__}; "
+            "pass the Axes a plot function returned"
+        )
+    figure = ax.figure
+    return figure.figure if isinstance(figure, SubFigure) else figure
 
 
 def plot_dataset(dataset: Dataset, *, ax: Axes | None = None) -> Axes:

@@ -21,6 +21,7 @@ from mgfunc.plots import (
     MAX_GRAPH_NODES,
     SQUARE_FIGSIZE,
     WIDE_FIGSIZE,
+    figure_of,
     plot_accuracy,
     plot_dataset,
     plot_decision_boundary,
@@ -161,6 +162,17 @@ def test_plot_graph_refuses_a_big_graph_pointing_to_to_dot() -> None:
         total = total + 1.0
     with pytest.raises(InvalidValueError, match=r"mgfunc\.graph\.to_dot"):
         plot_graph(total)
+
+
+def test_figure_of_gives_the_savable_top_level_figure() -> None:
+    figure = Figure()
+    assert figure_of(plot_graph(warmup(), ax=figure.add_subplot())) is figure
+    left = figure.add_subfigure(figure.add_gridspec(1, 2)[0])
+    assert figure_of(left.add_subplot()) is figure  # a subfigure's Axes: its parent figure
+    ax = plot_graph(warmup())
+    assert figure_of(ax) is ax.figure  # a new figure of its own
+    with pytest.raises(InvalidTypeError, match="ax must be a matplotlib Axes, got Figure"):
+        figure_of(figure)  # type: ignore[arg-type]  # bad on purpose
 
 
 def test_plots_refuse_bad_arguments(dataset: Dataset, run: TrainingRun) -> None:
