@@ -29,5 +29,8 @@ typecheck: $(READY)
 pytest: $(READY)
 	$(BIN)/python -m pytest
 
+docs: $(READY)
+	$(BIN)/mkdocs build --strict
+
 clean:
 	rm -rf $(VENV) $(OUT) .mypy_cache .pytest_cache .ruff_cache .hypothesis

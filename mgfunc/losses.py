@@ -5,8 +5,9 @@
     reg_loss   = alpha * sum(p * p for every parameter p)
     total_loss = data_loss + reg_loss
 
-The sums are single n-ary nodes, and every float is computed in micrograd's order, so the
-numbers match micrograd's bit for bit.
+The sums are single n-ary nodes, and every float of the forward pass is computed in micrograd's
+order, so from the same weights the loss matches micrograd's bit for bit. (Gradients agree to
+the last bit or two: they are summed over the samples in a different order.)
 
 >>> from mgfunc.datasets import moons
 >>> from mgfunc.nn import MLP
