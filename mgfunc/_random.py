@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 
+from mgfunc._checks import describe
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 
 Seed = int | tuple[int, ...]
@@ -23,7 +24,7 @@ def check_seed(seed: object, argument: str = "seed") -> Seed:
         if all(isinstance(part, int) and not isinstance(part, bool) for part in seed):
             return seed
     raise InvalidTypeError(
-        f"{argument} must be an int or a tuple of ints, got {type(seed).__name__} {seed!r}; "
+        f"{argument} must be an int or a tuple of ints, got {describe(seed)}; "
         "pass for example 42 or (1337, 1337, 1337)"
     )
 

@@ -15,29 +15,53 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import attrs
+from pyrsistent import PMap as PMapType
 from pyrsistent import pmap
 from pyrsistent.typing import PMap
 
-from mgfunc._checks import real_number, whole_number
+from mgfunc._checks import describe, real_number, whole_number
 from mgfunc._random import Seed, check_seed, make_rng
-from mgfunc.errors import InvalidValueError
+from mgfunc.errors import InvalidTypeError, InvalidValueError
 
 __all__ = ["DataPoint", "Dataset", "blobs", "moons", "spiral"]
 
 OFFICIAL_SEED: Seed = (1337, 1337, 1337)
 MetadataValue = str | int | float | tuple[int, ...]
 
+# Each point is a few Python objects; past this many a generator would exhaust memory first.
+MAX_SAMPLES = 10_000_000
+
+
+def _to_x(x: float) -> float:
+    return real_number(x, "DataPoint(x=...)", example="0.5")
+
+
+def _to_y(y: float) -> float:
+    return real_number(y, "DataPoint(y=...)", example="0.5")
+
+
+def _to_label(label: float) -> float:
+    number = real_number(label, "DataPoint(label=...)", example="1.0")
+    if number not in (-1.0, 1.0):
+        raise InvalidValueError(f"DataPoint(label=...) must be -1.0 or 1.0, got {label!r}")
+    return number
+
 
 @attrs.frozen
 class DataPoint:
-    """One labelled point: coordinates ``x``, ``y`` and ``label`` (-1.0 or 1.0)."""
+    """One labelled point: coordinates ``x``, ``y`` and ``label`` (-1.0 or 1.0).
 
-    x: float
-    y: float
-    label: float
+    Raises:
+        InvalidTypeError: a field is not a real number.
+        InvalidValueError: a coordinate is not finite or the label is not -1.0 or 1.0.
+    """
+
+    x: float = attrs.field(converter=_to_x)
+    y: float = attrs.field(converter=_to_y)
+    label: float = attrs.field(converter=_to_label)
 
     def to_dict(self) -> dict[str, float]:
         """The row as a plain dict, e.g. for ``pandas.DataFrame``."""
@@ -45,7 +69,29 @@ class DataPoint:
 
 
 def _to_points(points: Iterable[DataPoint]) -> tuple[DataPoint, ...]:
-    return tuple(points)
+    given: object = points  # the annotation is the promise; check what actually came
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        raise InvalidTypeError(
+            f"Dataset(points=...) takes a sequence of DataPoint, got {describe(points)}"
+        )
+    rows = tuple(points)
+    for index, point in enumerate(rows):
+        if not isinstance(point, DataPoint):
+            raise InvalidTypeError(
+                f"Dataset(points=...): item {index} must be a DataPoint, got {describe(point)}; "
+                "make points with DataPoint(x, y, label)"
+            )
+    return rows
+
+
+def _to_metadata(metadata: Mapping[str, MetadataValue]) -> PMap[str, MetadataValue]:
+    given: object = metadata  # the annotation is the promise; check what actually came
+    if not isinstance(given, Mapping) or not all(isinstance(key, str) for key in given):
+        raise InvalidTypeError(
+            f"Dataset(metadata=...) takes a mapping with str keys, got {describe(metadata)}; "
+            'pass for example {"name": "mine"}'
+        )
+    return metadata if isinstance(metadata, PMapType) else pmap(metadata)
 
 
 @attrs.frozen
@@ -59,7 +105,7 @@ class Dataset:
     """
 
     points: tuple[DataPoint, ...] = attrs.field(converter=_to_points)
-    metadata: PMap[str, MetadataValue] = attrs.field(factory=pmap)
+    metadata: PMap[str, MetadataValue] = attrs.field(factory=pmap, converter=_to_metadata)
 
     @property
     def xs(self) -> tuple[tuple[float, float], ...]:
@@ -140,8 +186,11 @@ def spiral(
     _check_n_samples(n_samples)
     sigma = _check_noise(noise)
     winding = real_number(turns, "turns", example="1.5")
-    if winding <= 0.0:
-        raise InvalidValueError(f"turns must be positive, got {turns!r}; pass for example 1.5")
+    if not 0.0 < winding <= _LARGEST_SETTING:
+        raise InvalidValueError(
+            f"turns must be positive and at most {_LARGEST_SETTING:g} (the angles must stay "
+            f"finite), got {turns!r}; pass for example 1.5"
+        )
     rng = make_rng(check_seed(seed), "mgfunc.datasets.spiral")
     n_first = n_samples // 2
 
@@ -215,15 +264,20 @@ def _metadata(
     return pmap(entries)
 
 
+# Gaussian draws stay within about 9 standard deviations, so a noise (or a spiral's number of
+# turns) up to this keeps every coordinate finite.
+_LARGEST_SETTING = 1e300
+
+
 def _check_n_samples(n_samples: object) -> None:
-    whole_number(n_samples, "n_samples (one point per class at least)", least=2)
+    whole_number(n_samples, "n_samples (one point per class at least)", least=2, most=MAX_SAMPLES)
 
 
 def _check_noise(noise: object) -> float:
     sigma = real_number(noise, "noise")
-    if sigma < 0.0:
+    if not 0.0 <= sigma <= _LARGEST_SETTING:
         raise InvalidValueError(
-            f"noise is a standard deviation and must be at least 0, got {noise!r}; "
-            "pass for example 0.1"
+            f"noise is a standard deviation and must be between 0 and {_LARGEST_SETTING:g} "
+            f"(so the points stay finite), got {noise!r}; pass for example 0.1"
         )
     return sigma

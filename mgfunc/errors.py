@@ -14,6 +14,11 @@ InvalidTypeError
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for the annotation: the trainer imports this module
+    from mgfunc.trainer import TrainingRun
+
 __all__ = [
     "DomainError",
     "InvalidTypeError",
@@ -46,12 +51,17 @@ class ModelFileError(MgfuncError, ValueError):
 
 
 class TrainingDivergedError(MgfuncError, ArithmeticError):
-    """Training produced a non-finite loss; the run up to the last finite step is attached.
+    """Training produced a non-finite loss or parameter; the run up to the last finite step is
+    attached.
 
-    The ``run`` attribute holds the :class:`mgfunc.trainer.TrainingRun` of every step that
-    finished with a finite loss, so nothing already computed is lost.
+    The ``run`` attribute is a :class:`mgfunc.trainer.TrainingRun` that keeps everything
+    computed before the divergence: its ``history`` holds every row up to the last step whose
+    loss was finite, its ``final_model`` is the model that last row describes (all parameters
+    finite), and its ``final_loss`` and ``final_accuracy`` are that row's.
     """
 
-    def __init__(self, message: str, run: object) -> None:
+    run: TrainingRun
+
+    def __init__(self, message: str, run: TrainingRun) -> None:
         super().__init__(message)
         self.run = run

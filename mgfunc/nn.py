@@ -21,7 +21,7 @@ from itertools import pairwise
 
 import attrs
 
-from mgfunc._checks import real_number, whole_number
+from mgfunc._checks import describe, real_number, whole_number
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
@@ -30,6 +30,10 @@ from mgfunc.value import Value, as_value, linear
 __all__ = ["MLP", "Layer", "Neuron", "apply_gradients", "parameter_count", "parameters"]
 
 OFFICIAL_SEED: Seed = (1337, 1337, 1337)
+
+# Every parameter is a Python object of about 100 bytes, and a forward pass builds several
+# nodes per parameter: past this many, MLP.create would exhaust memory instead of answering.
+MAX_PARAMETERS = 10_000_000
 
 
 def _datas(values: tuple[Value, ...]) -> tuple[float, ...]:
@@ -40,23 +44,31 @@ def _data(value: Value) -> float:
     return value.data
 
 
+def _to_tuple(items: object) -> object:
+    # A non-iterable (an int, None) is left as it is, for the validator to refuse with a
+    # message instead of a bare TypeError from tuple().
+    if isinstance(items, Iterable) and not isinstance(items, (str, bytes)):
+        return tuple(items)
+    return items
+
+
 def _to_weights(weights: Iterable[Value]) -> tuple[Value, ...]:
-    return tuple(weights)
+    return _to_tuple(weights)  # type: ignore[return-value]  # the validator checks the type
 
 
 def _to_neurons(neurons: Iterable[Neuron]) -> tuple[Neuron, ...]:
-    return tuple(neurons)
+    return _to_tuple(neurons)  # type: ignore[return-value]  # the validator checks the type
 
 
 def _to_layers(layers: Iterable[Layer]) -> tuple[Layer, ...]:
-    return tuple(layers)
+    return _to_tuple(layers)  # type: ignore[return-value]  # the validator checks the type
 
 
 def _check_values(instance: object, attribute: attrs.Attribute[object], values: object) -> None:
     if not isinstance(values, tuple) or not all(isinstance(v, Value) for v in values):
         raise InvalidTypeError(
             f"{type(instance).__name__}({attribute.name}=...) takes a sequence of Values, got "
-            f"{values!r}; wrap numbers as Value(0.5)"
+            f"{describe(values)}; wrap numbers as Value(0.5)"
         )
     if not values:
         raise InvalidValueError(
@@ -69,7 +81,15 @@ def _check_value(instance: object, attribute: attrs.Attribute[Value], value: obj
     if not isinstance(value, Value):
         raise InvalidTypeError(
             f"{type(instance).__name__}({attribute.name}=...) takes a Value, got "
-            f"{type(value).__name__} {value!r}; wrap numbers as Value(0.0)"
+            f"{describe(value)}; wrap numbers as Value(0.0)"
+        )
+
+
+def _check_flag(instance: object, attribute: attrs.Attribute[bool], flag: object) -> None:
+    if not isinstance(flag, bool):
+        raise InvalidTypeError(
+            f"{type(instance).__name__}({attribute.name}=...) takes True or False, got "
+            f"{describe(flag)}"
         )
 
 
@@ -91,7 +111,7 @@ class Neuron:
         converter=_to_weights, validator=_check_values, eq=_datas
     )
     bias: Value = attrs.field(validator=_check_value, eq=_data)
-    nonlinear: bool = True
+    nonlinear: bool = attrs.field(default=True, validator=_check_flag)
 
     @property
     def nin(self) -> int:
@@ -108,6 +128,9 @@ class Neuron:
 
     def evaluate(self, inputs: Sequence[float]) -> float:
         """The same number as ``self(inputs).data``, computed on floats without building nodes."""
+        return self._evaluate(_check_numbers(inputs, self.nin))
+
+    def _evaluate(self, inputs: Sequence[float]) -> float:
         activation = self.bias.data
         for w, x in zip(self.weights, inputs):
             activation += w.data * x
@@ -130,9 +153,13 @@ class Layer:
 
     @neurons.validator
     def _check(self, _attribute: object, neurons: tuple[Neuron, ...]) -> None:
-        if not neurons or not all(isinstance(n, Neuron) for n in neurons):
+        if (
+            not isinstance(neurons, tuple)
+            or not neurons
+            or not all(isinstance(n, Neuron) for n in neurons)
+        ):
             raise InvalidTypeError(
-                f"Layer(neurons=...) takes a non-empty sequence of Neurons, got {neurons!r}"
+                f"Layer(neurons=...) takes a non-empty sequence of Neurons, got {describe(neurons)}"
             )
         if len({n.nin for n in neurons}) != 1:
             raise InvalidValueError(
@@ -159,7 +186,10 @@ class Layer:
 
     def evaluate(self, inputs: Sequence[float]) -> tuple[float, ...]:
         """The layer's outputs on floats, without building nodes."""
-        return tuple(neuron.evaluate(inputs) for neuron in self.neurons)
+        return self._evaluate(_check_numbers(inputs, self.nin))
+
+    def _evaluate(self, inputs: Sequence[float]) -> tuple[float, ...]:
+        return tuple(neuron._evaluate(inputs) for neuron in self.neurons)
 
     def parameters(self) -> tuple[Value, ...]:
         """Every neuron's parameters, neuron by neuron."""
@@ -181,9 +211,13 @@ class MLP:
 
     @layers.validator
     def _check(self, _attribute: object, layers: tuple[Layer, ...]) -> None:
-        if not layers or not all(isinstance(layer, Layer) for layer in layers):
+        if (
+            not isinstance(layers, tuple)
+            or not layers
+            or not all(isinstance(layer, Layer) for layer in layers)
+        ):
             raise InvalidTypeError(
-                f"MLP(layers=...) takes a non-empty sequence of Layers, got {layers!r}"
+                f"MLP(layers=...) takes a non-empty sequence of Layers, got {describe(layers)}"
             )
         for index, (before, after) in enumerate(pairwise(layers)):
             if before.nout != after.nin:
@@ -211,7 +245,7 @@ class MLP:
         >>> [layer.nout for layer in MLP.create(2, [4, 1], seed=0).layers]
         [4, 1]
         """
-        whole_number(nin, "nin", least=1, example="2")
+        nin = whole_number(nin, "nin", least=1, example="2")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
             raise InvalidTypeError(
                 f"nouts must be a sequence of layer widths, got {type(nouts).__name__} "
@@ -219,10 +253,18 @@ class MLP:
             )
         if not nouts:
             raise InvalidValueError("nouts must not be empty; pass for example [16, 16, 1]")
-        for index, width in enumerate(nouts):
-            whole_number(width, f"nouts[{index}]", least=1, example="16")
+        sizes = [
+            nin,
+            *(whole_number(w, f"nouts[{i}]", least=1, example="16") for i, w in enumerate(nouts)),
+        ]
+        count = sum((fan_in + 1) * fan_out for fan_in, fan_out in pairwise(sizes))
+        if count > MAX_PARAMETERS:
+            raise InvalidValueError(
+                f"MLP.create({nin}, {list(nouts)}) would have {count:,} parameters, more than "
+                f"the {MAX_PARAMETERS:,} mgfunc can hold as Python objects; use fewer or "
+                "narrower layers"
+            )
         rng = make_rng(check_seed(seed), "mgfunc.nn.MLP")
-        sizes = [nin, *nouts]
         last = len(nouts) - 1
         return cls(
             layers=tuple(
@@ -269,10 +311,9 @@ class MLP:
         Gives exactly the numbers of :meth:`forward` (same operations, same order), many times
         faster.
         """
-        _check_width(inputs, self.nin)
-        values: Sequence[float] = inputs
+        values: Sequence[float] = _check_numbers(inputs, self.nin)
         for layer in self.layers:
-            values = layer.evaluate(values)
+            values = layer._evaluate(values)
         return tuple(values)
 
     def parameters(self) -> tuple[Value, ...]:
@@ -285,12 +326,21 @@ Module = Neuron | Layer | MLP
 
 def parameters(model: Module) -> tuple[Value, ...]:
     """Every parameter of a Neuron, Layer or MLP, in a fixed order (weights, then bias)."""
-    return model.parameters()
+    return _check_module(model).parameters()
 
 
 def parameter_count(model: Module) -> int:
     """How many numbers the model learns. ``MLP.create(2, [16, 16, 1])`` has 337."""
-    return len(model.parameters())
+    return len(_check_module(model).parameters())
+
+
+def _check_module(model: object) -> Module:
+    if not isinstance(model, (Neuron, Layer, MLP)):
+        raise InvalidTypeError(
+            f"model must be a Neuron, Layer or MLP, got {describe(model)}; "
+            "pass for example MLP.create(2, [16, 16, 1])"
+        )
+    return model
 
 
 def apply_gradients(model: MLP, grads: Gradients, learning_rate: float) -> MLP:
@@ -360,11 +410,22 @@ def check_learning_rate(learning_rate: object, argument: str = "learning_rate") 
     return real_number(learning_rate, argument, example="0.1")
 
 
+def _check_numbers(inputs: object, nin: int) -> tuple[float, ...]:
+    """``inputs`` as floats for ``evaluate``: ``nin`` finite real numbers, Values refused."""
+    _check_width(inputs, nin)
+    assert isinstance(inputs, Sequence)  # checked above; narrows the type for mypy
+    if any(isinstance(x, Value) for x in inputs):
+        raise InvalidTypeError(
+            "evaluate takes plain numbers, got a Value among the inputs; "
+            "call the model itself, model(inputs), to build a graph from Values"
+        )
+    return tuple(real_number(x, f"inputs[{index}]") for index, x in enumerate(inputs))
+
+
 def _check_width(inputs: object, nin: int) -> None:
     if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
         raise InvalidTypeError(
-            f"inputs must be a sequence of {nin} numbers or Values, got "
-            f"{type(inputs).__name__} {inputs!r}"
+            f"inputs must be a sequence of {nin} numbers or Values, got {describe(inputs)}"
         )
     if len(inputs) != nin:
         raise InvalidValueError(

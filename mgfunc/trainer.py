@@ -14,6 +14,7 @@ training, and two runs from the same arguments give identical histories.
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable, Iterator
 from functools import reduce
@@ -22,7 +23,7 @@ import attrs
 from pyrsistent import pvector
 from pyrsistent.typing import PVector
 
-from mgfunc._checks import whole_number
+from mgfunc._checks import describe, whole_number
 from mgfunc.backward import backward
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError, TrainingDivergedError
@@ -40,7 +41,7 @@ def official_micrograd_learning_rate(step: int) -> float:
     >>> official_micrograd_learning_rate(0), official_micrograd_learning_rate(50)
     (1.0, 0.55)
     """
-    return 1.0 - 0.9 * step / 100
+    return 1.0 - 0.9 * whole_number(step, "step", least=0, most=2**53, example="0") / 100
 
 
 @attrs.frozen
@@ -80,12 +81,28 @@ class TrainingRun:
         return iter((self.final_model, self.history))
 
 
-class _DivergedError(Exception):
-    """Internal: stops the fold at a non-finite loss, carrying what was computed before it."""
+# A model together with the history row describing it (its loss, accuracy, ...).
+_Described = tuple[MLP, HistoryRow]
+# The fold's accumulator: the current model, the logged rows, and the model before the current
+# one with its row (None at the start), kept so that a divergence can return the last model
+# whose loss was finite.
+_State = tuple[MLP, PVector[HistoryRow], _Described | None]
 
-    def __init__(self, step: int, model: MLP, history: PVector[HistoryRow], reason: str) -> None:
+
+class _DivergedError(Exception):
+    """Internal: stops the fold at a non-finite number, carrying the last finite model."""
+
+    def __init__(self, last_good: _Described, history: PVector[HistoryRow], reason: str) -> None:
         super().__init__(reason)
-        self.step, self.model, self.history, self.reason = step, model, history, reason
+        self.last_good, self.history, self.reason = last_good, history, reason
+
+    def partial_run(self) -> TrainingRun:
+        """The run up to the last finite model, whose row always ends the history."""
+        model, row = self.last_good
+        rows = self.history
+        if not rows or rows[-1] is not row:  # the row was not logged (log_every > 1)
+            rows = rows.append(row)
+        return TrainingRun(model, tuple(rows), row.loss, row.accuracy)
 
 
 def train(
@@ -113,17 +130,26 @@ def train(
         A :class:`TrainingRun`.
 
     Raises:
-        InvalidTypeError, InvalidValueError: a bad argument, before any training.
-        TrainingDivergedError: the loss became NaN or infinite; its ``run`` holds every step
-            up to the last finite one.
+        InvalidTypeError, InvalidValueError: a bad argument (before any training), a
+            schedule returning something other than a finite number (at that step), or a
+            starting model whose loss is already NaN or infinite.
+        TrainingDivergedError: the loss or a parameter became NaN or infinite; its ``run``
+            holds every row up to the last step with a finite loss, and the model of that
+            step as ``final_model``.
     """
-    _check_arguments(model, dataset, steps, log_every, learning_rate)
+    _check_arguments(model, dataset, steps, log_every, learning_rate, on_step)
     xs, ys = dataset.xs, dataset.ys
-    max_margin(model, xs, ys, alpha)  # validates the data against the model before any work
+    # Validates the data against the model before any work, and the starting point itself.
+    start_loss = max_margin(model, xs, ys, alpha).total_loss.data
+    if not math.isfinite(start_loss):
+        raise InvalidValueError(
+            f"the starting model's loss is {start_loss!r} before any training; "
+            "lower alpha or check the model's weights"
+        )
     schedule = _schedule(learning_rate)
 
-    def step(state: tuple[MLP, PVector[HistoryRow]], k: int) -> tuple[MLP, PVector[HistoryRow]]:
-        current, history = state
+    def step(state: _State, k: int) -> _State:
+        current, history, previous = state
         rate = check_learning_rate(schedule(k), f"learning_rate({k})")
         loss = max_margin(current, xs, ys, alpha)
         row = HistoryRow(
@@ -135,39 +161,37 @@ def train(
             learning_rate=rate,
         )
         if not math.isfinite(row.loss):
-            raise _DivergedError(k, current, history, f"the loss at step {k} is {row.loss!r}")
+            # The starting loss was checked, so a non-finite loss has a finite predecessor.
+            assert previous is not None
+            raise _DivergedError(previous, history, f"the loss at step {k} is {row.loss!r}")
         try:
             updated = apply_gradients(current, backward(loss.total_loss), rate)
-        except InvalidValueError as error:
-            raise _DivergedError(k + 1, current, history.append(row), str(error)) from None
+        except InvalidValueError as error:  # a parameter would become NaN or infinite
+            raise _DivergedError((current, row), history, str(error)) from None
         if k % log_every == 0 or k == steps - 1:
             history = history.append(row)
             if on_step is not None:
                 on_step(row)
-        return updated, history
+        return updated, history, (current, row)
 
-    start: tuple[MLP, PVector[HistoryRow]] = (model, pvector())
+    start: _State = (model, pvector(), None)
     try:
-        final_model, history = reduce(step, range(steps), start)
+        final_model, history, previous = reduce(step, range(steps), start)
+        final = max_margin(final_model, xs, ys, alpha)
+        if not math.isfinite(final.total_loss.data):
+            assert previous is not None  # as above: the starting loss is finite
+            raise _DivergedError(
+                previous, history, f"the loss after the last step is {final.total_loss.data!r}"
+            )
     except _DivergedError as stop:
-        partial = _finish(stop.model, stop.history, xs, ys, alpha)
+        partial = stop.partial_run()
         raise TrainingDivergedError(
-            f"training diverged: {stop.reason}. The run up to the last finite step is in "
-            "error.run; lower the learning rate or alpha",
+            f"training diverged: {stop.reason}. error.run holds the run up to step "
+            f"{partial.history[-1].step}, the last with a finite loss, and its model as "
+            "final_model; lower the learning rate or alpha",
             partial,
         ) from None
-    return _finish(final_model, history, xs, ys, alpha)
-
-
-def _finish(
-    model: MLP,
-    history: PVector[HistoryRow],
-    xs: tuple[tuple[float, float], ...],
-    ys: tuple[float, ...],
-    alpha: float,
-) -> TrainingRun:
-    final = max_margin(model, xs, ys, alpha)
-    return TrainingRun(model, tuple(history), final.total_loss.data, final.accuracy)
+    return TrainingRun(final_model, tuple(history), final.total_loss.data, final.accuracy)
 
 
 def _schedule(learning_rate: float | Schedule) -> Schedule:
@@ -177,8 +201,27 @@ def _schedule(learning_rate: float | Schedule) -> Schedule:
     return lambda _step: rate
 
 
+def _check_schedule(schedule: Callable[..., object]) -> None:
+    try:
+        signature = inspect.signature(schedule)
+    except (TypeError, ValueError):  # some builtins do not say; calling them will tell
+        return
+    try:
+        signature.bind(0)
+    except TypeError:
+        raise InvalidTypeError(
+            f"learning_rate must be a float or a function of the 0-based step, got a function "
+            f"taking {signature}; pass for example 0.05 or lambda step: 1.0 - 0.009 * step"
+        ) from None
+
+
 def _check_arguments(
-    model: object, dataset: object, steps: object, log_every: object, learning_rate: object
+    model: object,
+    dataset: object,
+    steps: object,
+    log_every: object,
+    learning_rate: object,
+    on_step: object,
 ) -> None:
     if not isinstance(model, MLP):
         raise InvalidTypeError(f"model must be an MLP, got {type(model).__name__}")
@@ -189,5 +232,12 @@ def _check_arguments(
         )
     whole_number(steps, "steps", least=0)
     whole_number(log_every, "log_every", least=1, example="10")
-    if not callable(learning_rate):
+    if callable(learning_rate):
+        _check_schedule(learning_rate)
+    else:
         check_learning_rate(learning_rate)
+    if on_step is not None and not callable(on_step):
+        raise InvalidTypeError(
+            f"on_step must be None or a function of a HistoryRow, got {describe(on_step)}; "
+            "pass for example print"
+        )

@@ -14,9 +14,10 @@ the idea of JAX's ``grad`` at scalar size. ``f`` receives a leaf Value for each 
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
-from mgfunc._checks import real_number
+from mgfunc._checks import describe, real_number
 from mgfunc.backward import backward
 from mgfunc.errors import InvalidTypeError
 from mgfunc.value import Value
@@ -45,26 +46,43 @@ def value_and_grad(f: ScalarFunction) -> Callable[..., tuple[float, tuple[float,
     """
     if not callable(f):
         raise InvalidTypeError(
-            f"f must be a function of Values, got {type(f).__name__} {f!r}; "
+            f"f must be a function of Values, got {describe(f)}; "
             "pass a function such as lambda x: x * x"
         )
+    signature = _signature(f)
 
     def evaluate(*args: float) -> tuple[float, tuple[float, ...]]:
         inputs = tuple(
             Value(real_number(arg, f"argument {i}"), label=f"arg{i}") for i, arg in enumerate(args)
         )
+        if signature is not None:
+            try:
+                signature.bind(*inputs)
+            except TypeError as error:
+                raise InvalidTypeError(
+                    f"f{signature} cannot take {len(inputs)} argument(s) ({error}); "
+                    "pass one number per parameter of f"
+                ) from None
         output = f(*inputs)
         if isinstance(output, Value):
             grads = backward(output)
             return output.data, tuple(grads[x] for x in inputs)
         if isinstance(output, (int, float)) and not isinstance(output, bool):
-            return float(output), (0.0,) * len(inputs)
+            return real_number(output, "the result of f"), (0.0,) * len(inputs)
         raise InvalidTypeError(
-            f"f must return a Value (or a number), got {type(output).__name__}; "
+            f"f must return a Value (or a number), got {describe(output)}; "
             "build the result from the Values f receives"
         )
 
     return evaluate
+
+
+def _signature(f: ScalarFunction) -> inspect.Signature | None:
+    """``f``'s signature, to check the argument count; None where Python cannot tell."""
+    try:
+        return inspect.signature(f)
+    except (TypeError, ValueError):
+        return None
 
 
 def grad(f: ScalarFunction) -> Callable[..., tuple[float, ...]]:
