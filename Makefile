@@ -32,5 +32,8 @@ pytest: $(READY)
 docs: $(READY)
 	$(BIN)/mkdocs build --strict
 
+bench: $(READY)
+	$(BIN)/python benchmarks/bench_demo.py
+
 clean:
 	rm -rf $(VENV) $(OUT) .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -9,13 +9,29 @@ table instead of writing ``.grad`` fields, and training returns new models.
 >>> grads = mgfunc.backward(y)
 >>> y.data, grads[x]
 (16.0, -8.0)
+
+The submodules ``datasets``, ``errors``, ``graph``, ``io``, ``losses``, ``nn``, ``plot_data``
+and ``trainer`` are loaded with the package; ``mgfunc.plots`` (matplotlib) is imported
+explicitly, so ``import mgfunc`` never loads matplotlib.
 """
 
+# Submodules, so that ``mgfunc.nn.MLP`` works after ``import mgfunc``. Imported after the core
+# names above because they build on them.
+from mgfunc import datasets as datasets
+from mgfunc import errors as errors
+from mgfunc import graph as graph
+from mgfunc import io as io
+from mgfunc import losses as losses
+from mgfunc import nn as nn
+from mgfunc import plot_data as plot_data
+from mgfunc import trainer as trainer
 from mgfunc.backward import backward as backward
 from mgfunc.errors import DomainError as DomainError
 from mgfunc.errors import InvalidTypeError as InvalidTypeError
 from mgfunc.errors import InvalidValueError as InvalidValueError
 from mgfunc.errors import MgfuncError as MgfuncError
+from mgfunc.errors import ModelFileError as ModelFileError
+from mgfunc.errors import TrainingDivergedError as TrainingDivergedError
 from mgfunc.gradients import Gradients as Gradients
 from mgfunc.ops import add as add
 from mgfunc.ops import div as div
@@ -43,6 +59,8 @@ __all__ = [
     "InvalidTypeError",
     "InvalidValueError",
     "MgfuncError",
+    "ModelFileError",
+    "TrainingDivergedError",
     "Value",
     "__version__",
     "add",
