@@ -15,6 +15,7 @@ untouched, so calling ``backward`` twice gives the same table twice, and there i
 
 from __future__ import annotations
 
+import math
 from functools import reduce
 
 from mgfunc.gradients import Gradients
@@ -45,8 +46,11 @@ def backward(output: Value) -> Gradients:
     """
     order = topological_order(output)  # validates ``output``
     order.reverse()  # the output first, every node before its inputs
-    table = reduce(_propagate, order, {output: 1.0})
-    return Gradients(table)
+    # Every node starts at 0.0 (so the table lists the whole graph, output first), and the
+    # seed dy/dy = 1.
+    start = dict.fromkeys(order, 0.0)
+    start[output] = 1.0
+    return Gradients._wrap(reduce(_propagate, order, start))
 
 
 def _propagate(table: dict[Value, float], node: Value) -> dict[Value, float]:
@@ -56,6 +60,14 @@ def _propagate(table: dict[Value, float], node: Value) -> dict[Value, float]:
     updating it in place keeps the fold linear in the number of edges.
     """
     upstream = table[node]
+    if upstream == 0.0 and _isfinite(sum(node.local_gradients)):
+        # Each edge would add local * 0.0, a zero that leaves every entry as it is (no entry
+        # is ever -0.0: they start at +0.0). Only an infinite or NaN local derivative makes
+        # that product NaN, and the sum above sends such nodes down the full path.
+        return table
     for child, local in zip(node.inputs, node.local_gradients):
-        table[child] = table.get(child, 0.0) + local * upstream
+        table[child] += local * upstream
     return table
+
+
+_isfinite = math.isfinite

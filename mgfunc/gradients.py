@@ -40,6 +40,16 @@ class Gradients(Mapping[Value, float]):
 
     _table: Mapping[Value, float] = attrs.field(converter=_read_only)
 
+    @classmethod
+    def _wrap(cls, table: dict[Value, float]) -> Gradients:
+        """Freeze a dict that no one else holds, without the defensive copy of ``__init__``.
+
+        Internal: :func:`mgfunc.backward` passes its private accumulator, which never escapes.
+        """
+        gradients: Gradients = object.__new__(cls)
+        object.__setattr__(gradients, "_table", MappingProxyType(table))
+        return gradients
+
     def __getitem__(self, node: Value) -> float:
         if not isinstance(node, Value):
             raise InvalidTypeError(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Sequence
-from typing import NoReturn
+from typing import NoReturn, cast
 
 import attrs
 
@@ -235,7 +235,14 @@ def as_value(operand: Value | float, operation: str = "this operation") -> Value
     """
     if isinstance(operand, Value):
         return operand
+    if type(operand) is float and _isfinite(operand):
+        # The common case (a data point, a label, a constant) skips the general checks and
+        # the attrs __init__: the result is the same leaf that Value(operand) builds.
+        return _node(operand, "", (), ())
     return Value(real_number(operand, f"{operation}: an operand (a Value or a number)"))
+
+
+_isfinite = math.isfinite
 
 
 def sum_values(terms: Iterable[Value | float], start: Value | float = 0.0) -> Value:
@@ -302,16 +309,21 @@ def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
             f"linear: got {len(weights)} weights but {len(inputs)} inputs; "
             "pass one input per weight"
         )
-    xs = tuple(as_value(x, "linear") for x in inputs)
+    # One pass gathers both sides' data and the sum; a single explicit loop is the cheapest
+    # form in CPython, and this runs once per neuron per sample.
+    input_data: list[float] = []
+    weight_data: list[float] = []
     data = bias.data
-    for w, x in zip(weights, xs):
-        data += w.data * x.data
-    return _node(
-        data,
-        "linear",
-        (*weights, *xs, bias),
-        (*(x.data for x in xs), *(w.data for w in weights), 1.0),
-    )
+    for w, x in zip(weights, inputs):
+        if not isinstance(x, Value):
+            return linear(weights, tuple(as_value(x, "linear") for x in inputs), bias)
+        w_data = w.data
+        x_data = x.data
+        weight_data.append(w_data)
+        input_data.append(x_data)
+        data += w_data * x_data
+    values = cast("Sequence[Value]", inputs)  # the loop above checked every one
+    return _node(data, "linear", (*weights, *values, bias), (*input_data, *weight_data, 1.0))
 
 
 def _check_exponent(exponent: object) -> float:
