@@ -22,6 +22,11 @@ __all__ = ["Gradients"]
 
 def _read_only(table: Mapping[Value, float]) -> Mapping[Value, float]:
     # A private copy behind a read-only view: no alias the caller keeps can change the table.
+    if not isinstance(table, Mapping):
+        raise InvalidTypeError(
+            f"Gradients(table=...) takes a mapping from Values to floats, got "
+            f"{type(table).__name__}; tables normally come from mgfunc.backward(output)"
+        )
     return MappingProxyType(dict(table))
 
 
@@ -59,7 +64,7 @@ class Gradients(Mapping[Value, float]):
         return self._table.get(node, 0.0)
 
     def __contains__(self, node: object) -> bool:
-        return node in self._table
+        return isinstance(node, Value) and node in self._table
 
     def __iter__(self) -> Iterator[Value]:
         return iter(self._table)

@@ -25,7 +25,7 @@ from mgfunc._checks import describe, real_number, whole_number
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
-from mgfunc.value import Value, as_value, linear
+from mgfunc.value import Value, as_value, weighted_sum
 
 __all__ = ["MLP", "Layer", "Neuron", "apply_gradients", "parameter_count", "parameters"]
 
@@ -123,7 +123,7 @@ class Neuron:
         return self._forward(tuple(as_value(x, "Neuron") for x in inputs))
 
     def _forward(self, inputs: tuple[Value, ...]) -> Value:
-        activation = linear(self.weights, inputs, self.bias)
+        activation = weighted_sum(self.weights, inputs, self.bias)
         return activation.relu() if self.nonlinear else activation
 
     def evaluate(self, inputs: Sequence[float]) -> float:

@@ -134,6 +134,12 @@ class Value:
     def __rtruediv__(self, other: float) -> Value:
         return as_value(other, "/") / self
 
+    def __rpow__(self, base: float) -> NoReturn:
+        raise InvalidTypeError(
+            "pow: the exponent must be a plain number, not a Value; "
+            "for a number to a learned power write exp(y * log(base))"
+        )
+
     def __neg__(self) -> Value:
         return _node(-self.data, "neg", (self,), (-1.0,))
 
@@ -259,7 +265,8 @@ def sum_values(terms: Iterable[Value | float], start: Value | float = 0.0) -> Va
         One Value with op ``"sum"`` whose inputs are ``start`` and the terms.
 
     Raises:
-        InvalidTypeError: a term or ``start`` is neither a Value nor a real number.
+        InvalidTypeError: ``terms`` is not iterable, or a term or ``start`` is neither a Value
+            nor a real number.
 
     >>> from mgfunc import Value, backward
     >>> xs = [Value(float(i)) for i in range(4)]
@@ -269,6 +276,11 @@ def sum_values(terms: Iterable[Value | float], start: Value | float = 0.0) -> Va
     >>> backward(total)[xs[2]]
     1.0
     """
+    if not isinstance(terms, Iterable):
+        raise InvalidTypeError(
+            f"sum_values(terms=...) takes an iterable of Values or numbers, got "
+            f"{type(terms).__name__}; pass for example [x, y, 1.0]"
+        )
     inputs = (as_value(start, "sum"), *(as_value(term, "sum") for term in terms))
     data = 0.0
     for node in inputs:
@@ -293,7 +305,8 @@ def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
 
     Raises:
         InvalidValueError: ``weights`` and ``inputs`` differ in length.
-        InvalidTypeError: an input is neither a Value nor a real number.
+        InvalidTypeError: ``weights`` is not a sequence of Values, ``inputs`` not a sequence of
+            Values or numbers, or ``bias`` not a Value.
 
     >>> from mgfunc import Value, backward
     >>> w, x, b = [Value(2.0), Value(-1.0)], [Value(3.0), Value(4.0)], Value(0.5)
@@ -304,11 +317,36 @@ def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
     >>> grads[w[0]], grads[x[1]], grads[b]
     (3.0, -1.0, 1.0)
     """
+    for argument, items in (("weights", weights), ("inputs", inputs)):
+        if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
+            raise InvalidTypeError(
+                f"linear({argument}=...) takes a sequence, got {type(items).__name__}; "
+                "pass a list or tuple"
+            )
+    for index, weight in enumerate(weights):
+        if not isinstance(weight, Value):
+            raise InvalidTypeError(
+                f"linear: weights[{index}] must be a Value, got {type(weight).__name__}; "
+                "wrap numbers as Value(0.5)"
+            )
+    if not isinstance(bias, Value):
+        raise InvalidTypeError(
+            f"linear(bias=...) must be a Value, got {type(bias).__name__}; pass Value(0.0)"
+        )
     if len(weights) != len(inputs):
         raise InvalidValueError(
             f"linear: got {len(weights)} weights but {len(inputs)} inputs; "
             "pass one input per weight"
         )
+    return weighted_sum(weights, inputs, bias)
+
+
+def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value) -> Value:
+    """:func:`linear` without its argument checks: the hot path of every neuron.
+
+    The caller guarantees Values for ``weights`` and ``bias`` and equal lengths (a Neuron checks
+    them once when it is built); numbers among ``inputs`` still become constant leaves.
+    """
     # One pass gathers both sides' data and the sum; a single explicit loop is the cheapest
     # form in CPython, and this runs once per neuron per sample.
     input_data: list[float] = []
@@ -316,7 +354,7 @@ def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
     data = bias.data
     for w, x in zip(weights, inputs):
         if not isinstance(x, Value):
-            return linear(weights, tuple(as_value(x, "linear") for x in inputs), bias)
+            return weighted_sum(weights, tuple(as_value(x, "linear") for x in inputs), bias)
         w_data = w.data
         x_data = x.data
         weight_data.append(w_data)

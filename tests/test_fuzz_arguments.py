@@ -246,16 +246,18 @@ PATH_TARGETS: dict[str, Target] = {
     "load_history(path=bad)": lambda bad: model_io.load_history(_in_tmp(bad)),
 }
 
-# Entry points in mgfunc/value.py that still let a bare TypeError or AttributeError out for a
-# non-sequence or non-Value argument. strict xfail: once value.py checks these, the tests
-# pass, fail as XPASS, and the targets move up into TARGETS.
-KNOWN_GAPS: dict[str, Target] = {
-    "sum_values(bad)": lambda bad: mgfunc.sum_values(bad),
-    "linear(weights=bad)": lambda bad: mgfunc.linear(bad, [1.0, 2.0], X),
-    "linear(weights=[bad])": lambda bad: mgfunc.linear([X, bad], [1.0, 2.0], X),
-    "linear(inputs=bad)": lambda bad: mgfunc.linear([X, X], bad, X),
-    "linear(bias=bad)": lambda bad: mgfunc.linear([X, X], [1.0, 2.0], bad),
-}
+TARGETS.update(
+    {
+        "sum_values(bad)": lambda bad: mgfunc.sum_values(bad),
+        "linear(weights=bad)": lambda bad: mgfunc.linear(bad, [1.0, 2.0], X),
+        "linear(weights=[bad])": lambda bad: mgfunc.linear([X, bad], [1.0, 2.0], X),
+        "linear(inputs=bad)": lambda bad: mgfunc.linear([X, X], bad, X),
+        "linear(bias=bad)": lambda bad: mgfunc.linear([X, X], [1.0, 2.0], bad),
+        "Gradients(bad)": lambda bad: mgfunc.Gradients(bad),
+        "bad in Gradients": lambda bad: bad in mgfunc.backward(X * X),
+        "bad ** Value": lambda bad: bad**X,
+    }
+)
 
 if importlib.util.find_spec("mgfunc.plot_data") is not None:
     from mgfunc import plot_data
@@ -314,15 +316,3 @@ def test_paths_that_cannot_name_a_file_are_refused_before_touching_disk(path: ob
         model_io.save_model(MODEL, path)  # type: ignore[arg-type]
     with pytest.raises(MgfuncError, match=r"path must"):
         model_io.load_history(path)  # type: ignore[arg-type]
-
-
-@pytest.mark.xfail(
-    strict=True,
-    raises=(TypeError, AttributeError),
-    reason="mgfunc/value.py: sum_values and linear do not yet check their arguments' types",
-)
-@pytest.mark.parametrize("target", sorted(KNOWN_GAPS))
-@settings(max_examples=120, deadline=None, report_multiple_bugs=False)
-@given(bad=BAD)
-def test_known_gaps_in_value_py(target: str, bad: object) -> None:
-    _call(KNOWN_GAPS[target], bad)
