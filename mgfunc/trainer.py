@@ -14,9 +14,11 @@ training, and two runs from the same arguments give identical histories.
 
 from __future__ import annotations
 
+import gc
 import inspect
 import math
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import reduce
 
 import attrs
@@ -176,8 +178,9 @@ def train(
 
     start: _State = (model, pvector(), None)
     try:
-        final_model, history, previous = reduce(step, range(steps), start)
-        final = max_margin(final_model, xs, ys, alpha)
+        with _cyclic_gc_paused():
+            final_model, history, previous = reduce(step, range(steps), start)
+            final = max_margin(final_model, xs, ys, alpha)
         if not math.isfinite(final.total_loss.data):
             assert previous is not None  # as above: the starting loss is finite
             raise _DivergedError(
@@ -192,6 +195,26 @@ def train(
             partial,
         ) from None
     return TrainingRun(final_model, tuple(history), final.total_loss.data, final.accuracy)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause CPython's cyclic garbage collector while training, and restore it afterwards.
+
+    mgfunc's graphs are acyclic (a node refers only to its inputs), so reference counting frees
+    every step's graph the moment the step ends; the cyclic collector would only spend time
+    scanning the tens of thousands of young objects a step creates. Pausing it makes a step
+    faster (see the benchmark's mgfunc-gc-paused variant) without letting memory grow. If the
+    collector was already off, it is left off; it is always switched back on when it was on.
+    """
+    was_enabled = gc.isenabled()
+    if was_enabled:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _schedule(learning_rate: float | Schedule) -> Schedule:

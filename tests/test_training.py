@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pytest
 
 from mgfunc import InvalidTypeError, InvalidValueError, backward
@@ -152,3 +154,21 @@ def test_max_margin_refuses_mismatched_data() -> None:
         max_margin(MLP.create(2, [2], seed=0), [[0.0, 1.0]], [1.0])
     with pytest.raises(InvalidValueError, match="empty"):
         max_margin(model, [], [])
+
+
+def test_training_restores_the_cyclic_collector_as_it_found_it() -> None:
+    model, data = MLP.create(2, [4, 1], seed=0), moons(20, seed=0)
+    seen: list[bool] = []
+    assert gc.isenabled()
+    train(model, data, steps=2, learning_rate=0.1, on_step=lambda row: seen.append(gc.isenabled()))
+    assert seen == [False, False]  # paused while training: the graphs are acyclic
+    assert gc.isenabled()
+    with pytest.raises(InvalidValueError):
+        train(model, data, steps=3, learning_rate=lambda k: 0.1 if k < 1 else float("nan"))
+    assert gc.isenabled()  # restored after an error too
+    gc.disable()
+    try:
+        train(model, data, steps=1, learning_rate=0.1)
+        assert not gc.isenabled()  # left off when it was off
+    finally:
+        gc.enable()
