@@ -8,11 +8,12 @@ variant's garbage cannot slow the next:
 - ``micrograd``: micrograd 0.1.0 as shipped (cyclic GC on);
 - ``micrograd-gc-off``: the same with ``gc.disable()``, the fairest view of its design cost
   (every step's graph is a reference cycle, so with the GC off it leaks);
-- ``mgfunc``: ``max_margin`` + ``backward`` + ``apply_gradients``, the trainer's step.
+- ``mgfunc``: ``max_margin`` + ``backward`` + ``apply_gradients``, the trainer's step, with the
+  cyclic GC on (the conservative figure the headline ratios use).
 
-A fourth, informational variant, ``mgfunc-gc-paused``, runs the same step with the cyclic GC
-paused during each step and resumed after it: safe for mgfunc, whose graphs are acyclic and
-freed by reference counting, and a measure of what the GC costs it.
+A fourth variant, ``mgfunc-gc-paused``, runs the same step with the cyclic GC paused during each
+step and resumed after it, which is how ``mgfunc.trainer.train`` runs: safe for mgfunc, whose
+graphs are acyclic and freed by reference counting, and a measure of what the GC costs it.
 
 Run ``python benchmarks/bench_demo.py --help`` for the options; see benchmarks/README.md.
 """

@@ -15,8 +15,8 @@ and ``trainer`` are loaded with the package; ``mgfunc.plots`` (matplotlib) is im
 explicitly, so ``import mgfunc`` never loads matplotlib.
 """
 
-# Submodules, so that ``mgfunc.nn.MLP`` works after ``import mgfunc``. Imported after the core
-# names above because they build on them.
+# Submodules, so that ``mgfunc.nn.MLP`` works after ``import mgfunc``. Each imports the core
+# modules it needs directly, so the order of these imports does not matter.
 from mgfunc import datasets as datasets
 from mgfunc import errors as errors
 from mgfunc import graph as graph

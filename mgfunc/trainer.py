@@ -67,7 +67,8 @@ class TrainingRun:
     """The result of :func:`train`. Unpacks as ``model, history = run``.
 
     Args:
-        final_model: the model after the last step.
+        final_model: the model after the last step (for the partial run a
+            ``TrainingDivergedError`` carries, the last model with a finite loss).
         history: one row per logged step, each describing the model at the start of that step.
         final_loss: the total loss of ``final_model`` on the training data.
         final_accuracy: the accuracy of ``final_model`` on the training data, in [0, 1].
@@ -206,6 +207,8 @@ def _cyclic_gc_paused() -> Iterator[None]:
     scanning the tens of thousands of young objects a step creates. Pausing it makes a step
     faster (see the benchmark's mgfunc-gc-paused variant) without letting memory grow. If the
     collector was already off, it is left off; it is always switched back on when it was on.
+    The collector's switch is process-wide: a ``gc.disable()`` another thread makes while
+    training runs is undone when training ends.
     """
     was_enabled = gc.isenabled()
     if was_enabled:

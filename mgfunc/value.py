@@ -344,8 +344,9 @@ def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
 def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value) -> Value:
     """:func:`linear` without its argument checks: the hot path of every neuron.
 
-    The caller guarantees Values for ``weights`` and ``bias`` and equal lengths (a Neuron checks
-    them once when it is built); numbers among ``inputs`` still become constant leaves.
+    The caller guarantees Values for ``weights`` and ``bias`` (a Neuron checks them once when it
+    is built) and equal lengths (``Neuron``, ``Layer`` and ``MLP`` check the input width on
+    every call); numbers among ``inputs`` still become constant leaves.
     """
     # One pass gathers both sides' data and the sum; a single explicit loop is the cheapest
     # form in CPython, and this runs once per neuron per sample.
