@@ -29,7 +29,7 @@ from mgfunc._checks import describe, whole_number
 from mgfunc.backward import backward
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError, TrainingDivergedError
-from mgfunc.losses import max_margin
+from mgfunc.losses import MaxMarginLoss, max_margin
 from mgfunc.nn import MLP, apply_gradients, check_learning_rate
 
 __all__ = ["HistoryRow", "TrainingRun", "official_micrograd_learning_rate", "train"]
@@ -86,10 +86,10 @@ class TrainingRun:
 
 # A model together with the history row describing it (its loss, accuracy, ...).
 _Described = tuple[MLP, HistoryRow]
-# The fold's accumulator: the current model, the logged rows, and the model before the current
-# one with its row (None at the start), kept so that a divergence can return the last model
-# whose loss was finite.
-_State = tuple[MLP, PVector[HistoryRow], _Described | None]
+# The fold's accumulator: the current model, the history so far, the current model's loss
+# (computed once, at the end of the step that made the model), and the last model with a
+# finite loss with its row (None before the first step).
+_State = tuple[MLP, PVector[HistoryRow], MaxMarginLoss, _Described | None]
 
 
 class _DivergedError(Exception):
@@ -143,18 +143,17 @@ def train(
     _check_arguments(model, dataset, steps, log_every, learning_rate, on_step)
     xs, ys = dataset.xs, dataset.ys
     # Validates the data against the model before any work, and the starting point itself.
-    start_loss = max_margin(model, xs, ys, alpha).total_loss.data
-    if not math.isfinite(start_loss):
+    start_loss = max_margin(model, xs, ys, alpha)
+    if not math.isfinite(start_loss.total_loss.data):
         raise InvalidValueError(
-            f"the starting model's loss is {start_loss!r} before any training; "
+            f"the starting model's loss is {start_loss.total_loss.data!r} before any training; "
             "lower alpha or check the model's weights"
         )
     schedule = _schedule(learning_rate)
 
     def step(state: _State, k: int) -> _State:
-        current, history, previous = state
+        current, history, loss, previous = state
         rate = check_learning_rate(schedule(k), f"learning_rate({k})")
-        loss = max_margin(current, xs, ys, alpha)
         row = HistoryRow(
             step=k,
             loss=loss.total_loss.data,
@@ -175,13 +174,12 @@ def train(
             history = history.append(row)
             if on_step is not None:
                 on_step(row)
-        return updated, history, (current, row)
+        return updated, history, max_margin(updated, xs, ys, alpha), (current, row)
 
-    start: _State = (model, pvector(), None)
+    start: _State = (model, pvector(), start_loss, None)
     try:
         with _cyclic_gc_paused():
-            final_model, history, previous = reduce(step, range(steps), start)
-            final = max_margin(final_model, xs, ys, alpha)
+            final_model, history, final, previous = reduce(step, range(steps), start)
         if not math.isfinite(final.total_loss.data):
             assert previous is not None  # as above: the starting loss is finite
             raise _DivergedError(
