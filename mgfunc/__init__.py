@@ -10,8 +10,8 @@ table instead of writing ``.grad`` fields, and training returns new models.
 >>> y.data, grads[x]
 (16.0, -8.0)
 
-The submodules ``datasets``, ``errors``, ``graph``, ``io``, ``losses``, ``nn``, ``plot_data``
-and ``trainer`` are loaded with the package; ``mgfunc.plots`` (matplotlib) is imported
+The submodules ``datasets``, ``errors``, ``graph``, ``io``, ``losses``, ``nn``, ``optim``,
+``plot_data`` and ``trainer`` are loaded with the package; ``mgfunc.plots`` (matplotlib) is imported
 explicitly, so ``import mgfunc`` never loads matplotlib.
 """
 
@@ -23,6 +23,7 @@ from mgfunc import graph as graph
 from mgfunc import io as io
 from mgfunc import losses as losses
 from mgfunc import nn as nn
+from mgfunc import optim as optim
 from mgfunc import plot_data as plot_data
 from mgfunc import trainer as trainer
 from mgfunc.backward import backward as backward
@@ -32,6 +33,7 @@ from mgfunc.errors import InvalidValueError as InvalidValueError
 from mgfunc.errors import MgfuncError as MgfuncError
 from mgfunc.errors import ModelFileError as ModelFileError
 from mgfunc.errors import TrainingDivergedError as TrainingDivergedError
+from mgfunc.errors import TrainingInterrupted as TrainingInterrupted
 from mgfunc.gradients import Gradients as Gradients
 from mgfunc.ops import add as add
 from mgfunc.ops import div as div
@@ -49,6 +51,7 @@ from mgfunc.transforms import grad as grad
 from mgfunc.transforms import value_and_grad as value_and_grad
 from mgfunc.value import Value as Value
 from mgfunc.value import linear as linear
+from mgfunc.value import logsumexp as logsumexp
 from mgfunc.value import sum_values as sum_values
 
 __version__ = "0.1.0"
@@ -61,6 +64,7 @@ __all__ = [
     "MgfuncError",
     "ModelFileError",
     "TrainingDivergedError",
+    "TrainingInterrupted",
     "Value",
     "__version__",
     "add",
@@ -70,6 +74,7 @@ __all__ = [
     "grad",
     "linear",
     "log",
+    "logsumexp",
     "mul",
     "neg",
     "pow",

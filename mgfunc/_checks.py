@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import numbers
 import reprlib
+from collections.abc import Sequence
 
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 
@@ -65,3 +66,54 @@ _short = reprlib.Repr()
 _short.maxstring = 60
 _short.maxother = 60
 _short.maxlong = 40
+
+
+def as_sequence(value: object, argument: str, *, what: str) -> Sequence[object]:
+    """``value`` as a sequence: lists and tuples as they are, array-likes through ``tolist()``.
+
+    numpy arrays (and pandas columns, and anything else with ``__array__`` and ``tolist``) become
+    plain lists of Python numbers, so a float64 keeps its exact bits; numpy itself is never
+    imported. Strings, bytes, mappings and sets are refused: they are iterable but not rows.
+    """
+    if _is_array_like(value):
+        converted = value.tolist()  # type: ignore[attr-defined]  # checked by _is_array_like
+        if isinstance(converted, list):
+            return converted
+        value = converted  # a 0-d array: a lone number, refused below
+    if isinstance(value, (str, bytes)) or not isinstance(value, Sequence):
+        raise InvalidTypeError(
+            f"{argument} must be a sequence of {what} (a list, tuple or 1-d/2-d array), "
+            f"got {describe(value)}"
+        )
+    return value
+
+
+def _is_array_like(value: object) -> bool:
+    return hasattr(value, "__array__") and callable(getattr(value, "tolist", None))
+
+
+def real_numbers(
+    values: object, argument: str, *, width: int | None = None, example: str = "0.5"
+) -> tuple[float, ...]:
+    """``values`` as a tuple of floats (a row): each a finite real number, ``width`` of them."""
+    row = as_sequence(values, argument, what="numbers")
+    if width is not None and len(row) != width:
+        raise InvalidValueError(
+            f"{argument} has {len(row)} numbers but {width} are needed; pass rows of {width}"
+        )
+    return tuple(real_number(x, f"{argument}[{j}]", example=example) for j, x in enumerate(row))
+
+
+def rows_of_numbers(
+    rows: object, argument: str, *, width: int | None = None
+) -> list[tuple[float, ...]]:
+    """``rows`` (a sequence or 2-d array) as a list of float tuples, all ``width`` long.
+
+    Without ``width`` every row must have the first row's length (no ragged rows).
+    """
+    items = as_sequence(rows, argument, what="rows of numbers")
+    result: list[tuple[float, ...]] = []
+    for index, row in enumerate(items):
+        expected = width if width is not None or not result else len(result[0])
+        result.append(real_numbers(row, f"{argument}[{index}]", width=expected))
+    return result

@@ -26,6 +26,7 @@ __all__ = [
     "MgfuncError",
     "ModelFileError",
     "TrainingDivergedError",
+    "TrainingInterrupted",
 ]
 
 
@@ -58,6 +59,22 @@ class TrainingDivergedError(MgfuncError, ArithmeticError):
     computed before the divergence: its ``history`` holds every row up to the last step whose
     loss was finite, its ``final_model`` is the model that last row describes (all parameters
     finite), and its ``final_loss`` and ``final_accuracy`` are that row's.
+    """
+
+    run: TrainingRun
+
+    def __init__(self, message: str, run: TrainingRun) -> None:
+        super().__init__(message)
+        self.run = run
+
+
+class TrainingInterrupted(KeyboardInterrupt):
+    """Training was interrupted (Ctrl-C); the run up to the last completed step is attached.
+
+    It is a ``KeyboardInterrupt``, so a program that does not catch it still stops as Ctrl-C
+    stops it, and ``except Exception`` does not swallow it. The ``run`` attribute is a
+    :class:`mgfunc.trainer.TrainingRun` of every step completed before the interrupt, with its
+    optimizer state: :func:`mgfunc.trainer.resume` continues it.
     """
 
     run: TrainingRun

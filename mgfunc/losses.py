@@ -1,13 +1,21 @@
-"""The max-margin (hinge) loss of the micrograd demo, with L2 regularisation.
+"""Losses as one family: each builds a graph and returns the same frozen :class:`Loss` record.
 
-    loss_i     = relu(1 - y_i * score_i)
+Every loss is the mean of a per-point loss plus an L2 term on the parameters::
+
     data_loss  = mean(loss_i)
     reg_loss   = alpha * sum(p * p for every parameter p)
     total_loss = data_loss + reg_loss
 
-The sums are single n-ary nodes, and every float of the forward pass is computed in micrograd's
-order, so from the same weights the loss matches micrograd's bit for bit. (Gradients agree to
-the last bit or two: they are summed over the samples in a different order.)
+and differs only in ``loss_i`` and in what counts as a correct prediction:
+
+- :func:`max_margin` (micrograd's demo): ``relu(1 - y_i * score_i)``, labels -1.0 / 1.0;
+- :func:`logistic`: ``log(1 + exp(-y_i * score_i))``, labels -1.0 / 1.0;
+- :func:`cross_entropy`: ``logsumexp(logits_i) - logits_i[label_i]``, class-index labels and a
+  model with one output per class;
+- :func:`mse`: ``(score_i - target_i) ** 2``, any real targets.
+
+The sums are single n-ary nodes, and max_margin computes every float in micrograd's order, so
+from the same weights its loss matches micrograd's bit for bit.
 
 >>> from mgfunc.datasets import moons
 >>> from mgfunc.nn import MLP
@@ -21,23 +29,33 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 
-from mgfunc._checks import real_number
+from mgfunc._checks import as_sequence, real_number, rows_of_numbers
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.nn import MLP
-from mgfunc.value import Value, sum_values
+from mgfunc.value import Value, logsumexp, sum_values
 
-__all__ = ["MaxMarginLoss", "max_margin"]
+__all__ = [
+    "LOSSES",
+    "Loss",
+    "LossFunction",
+    "MaxMarginLoss",
+    "cross_entropy",
+    "logistic",
+    "max_margin",
+    "mse",
+]
 
 
 @attrs.frozen
-class MaxMarginLoss:
+class Loss:
     """The loss of one forward pass: three Values (graphs to differentiate) and the accuracy.
 
     The three losses are Values, so ``mgfunc.backward(loss.total_loss)`` differentiates them.
+    Every loss function of this module returns this record.
     """
 
     total_loss: Value
@@ -46,23 +64,31 @@ class MaxMarginLoss:
     accuracy: float
 
 
+MaxMarginLoss = Loss
+"""The record's earlier name, from when max_margin was the only loss."""
+
+LossFunction = Callable[[MLP, Sequence[Sequence[float]], Sequence[float], float], Loss]
+"""The shape every loss has: ``loss(model, xs, targets, alpha) -> Loss``."""
+
+
 def max_margin(
     model: MLP,
     xs: Sequence[Sequence[float]],
     ys: Sequence[float],
     alpha: float = 1e-4,
-) -> MaxMarginLoss:
-    """The max-margin loss of a one-output ``model`` on labelled points.
+) -> Loss:
+    """The max-margin (hinge) loss of a one-output ``model``: ``relu(1 - y * score)`` per point.
 
     Args:
         model: an MLP with one output; a positive score predicts 1.0, otherwise -1.0.
-        xs: the inputs, one row of ``model.nin`` numbers per point.
+        xs: the inputs, one row of ``model.nin`` numbers per point (lists, tuples or a 2-d
+            numpy array).
         ys: the labels, -1.0 or 1.0, one per row of ``xs``.
         alpha: the L2 regularisation strength (finite, at least 0).
 
     Returns:
-        A :class:`MaxMarginLoss` with ``total_loss``, ``data_loss``, ``reg_loss`` (Values)
-        and ``accuracy`` (a float in [0, 1]).
+        A :class:`Loss` with ``total_loss``, ``data_loss``, ``reg_loss`` (Values) and
+        ``accuracy`` (a float in [0, 1]).
 
     Raises:
         InvalidTypeError: an argument has the wrong type.
@@ -70,64 +96,236 @@ def max_margin(
             wrong width, a label is not -1.0 or 1.0, the model has more than one output, or
             ``alpha`` is negative or not finite.
     """
-    rows, labels, strength = _check_arguments(model, xs, ys, alpha)
+    rows, labels, strength = _prepare(model, xs, ys, alpha, "ys", _one_output, _sign)
     scores = [model.forward(row)[0] for row in rows]
     losses = [(1.0 - score * label).relu() for score, label in zip(scores, labels)]
+    return _record(model, losses, strength, _sign_agreement(scores, labels))
+
+
+def logistic(
+    model: MLP,
+    xs: Sequence[Sequence[float]],
+    ys: Sequence[float],
+    alpha: float = 0.0,
+) -> Loss:
+    """The binary cross-entropy of a one-output ``model``'s score with -1.0 / 1.0 labels.
+
+    ``loss_i = log(1 + exp(-y_i * score_i))``, computed as ``logsumexp([0, -y_i * score_i])``
+    so that large scores neither overflow nor lose the gradient. The score is a logit: the
+    model's probability of class 1 is ``sigmoid(score)``; a positive score predicts 1.0.
+
+    Args:
+        model: an MLP with one output.
+        xs: the inputs, one row of ``model.nin`` numbers per point.
+        ys: the labels, -1.0 or 1.0, one per row.
+        alpha: the L2 regularisation strength (finite, at least 0).
+
+    Returns:
+        A :class:`Loss`.
+
+    Raises:
+        InvalidTypeError, InvalidValueError: as :func:`max_margin`.
+
+    >>> from mgfunc.nn import MLP
+    >>> model = MLP.create(1, [1], seed=0)
+    >>> round(logistic(model, [[0.0]], [1.0]).data_loss.data, 6)  # log 2: a score of 0
+    0.693147
+    """
+    rows, labels, strength = _prepare(model, xs, ys, alpha, "ys", _one_output, _sign)
+    scores = [model.forward(row)[0] for row in rows]
+    losses = [logsumexp((0.0, score * -label)) for score, label in zip(scores, labels)]
+    return _record(model, losses, strength, _sign_agreement(scores, labels))
+
+
+def cross_entropy(
+    model: MLP,
+    xs: Sequence[Sequence[float]],
+    labels: Sequence[float],
+    alpha: float = 0.0,
+) -> Loss:
+    """Softmax cross-entropy of a K-output ``model`` with class-index labels.
+
+    The model's outputs are logits, one per class; ``loss_i = logsumexp(logits_i) -
+    logits_i[label_i]``, the negative log of the softmax probability of the right class. The
+    :func:`mgfunc.logsumexp` node subtracts the largest logit first, so logits of 1000 give
+    finite losses and gradients. A point counts as correct when its largest logit (the first,
+    on a tie) is the right class.
+
+    Args:
+        model: an MLP with K >= 2 outputs, one per class.
+        xs: the inputs, one row of ``model.nin`` numbers per point.
+        labels: class indices 0 .. K-1, one per row (ints, or floats that are whole numbers).
+        alpha: the L2 regularisation strength (finite, at least 0).
+
+    Returns:
+        A :class:`Loss`.
+
+    Raises:
+        InvalidTypeError: an argument has the wrong type.
+        InvalidValueError: a one-output model, a label outside 0 .. K-1, and the checks of
+            :func:`max_margin` on ``xs`` and ``alpha``.
+
+    >>> from mgfunc.nn import MLP
+    >>> model = MLP.create(2, [3], seed=0)
+    >>> loss = cross_entropy(model, [[0.0, 0.0]], [2])  # all logits 0: log 3
+    >>> round(loss.data_loss.data, 6)
+    1.098612
+    """
+    rows, classes, strength = _prepare(
+        model, xs, labels, alpha, "labels", _one_output_per_class, _class_index
+    )
+    losses = []
+    correct = 0
+    for row, label in zip(rows, classes):
+        logits = model.forward(row)
+        target = int(label)
+        losses.append(logsumexp(logits) - logits[target])
+        data = [logit.data for logit in logits]
+        correct += data.index(max(data)) == target
+    return _record(model, losses, strength, correct)
+
+
+def mse(
+    model: MLP,
+    xs: Sequence[Sequence[float]],
+    targets: Sequence[float],
+    alpha: float = 0.0,
+) -> Loss:
+    """The mean squared error of a one-output ``model``: ``(score_i - target_i) ** 2``.
+
+    For regression. ``accuracy`` is the share of points whose score has the target's sign
+    (score > 0 exactly where target > 0), which is the classification accuracy when the targets
+    are -1.0 / 1.0 labels.
+
+    Args:
+        model: an MLP with one output.
+        xs: the inputs, one row of ``model.nin`` numbers per point.
+        targets: finite real numbers, one per row.
+        alpha: the L2 regularisation strength (finite, at least 0).
+
+    Returns:
+        A :class:`Loss`.
+
+    Raises:
+        InvalidTypeError: an argument has the wrong type.
+        InvalidValueError: a model with more than one output, a NaN or infinite target, and
+            the checks of :func:`max_margin` on ``xs`` and ``alpha``.
+
+    >>> from mgfunc.nn import MLP
+    >>> model = MLP.create(1, [1], seed=0)  # weight w, bias 0: the score is w * x
+    >>> w = model.layers[0].neurons[0].weights[0].data
+    >>> mse(model, [[1.0]], [0.5]).data_loss.data == (w - 0.5) ** 2
+    True
+    """
+    rows, values, strength = _prepare(model, xs, targets, alpha, "targets", _one_output, _target)
+    scores = [model.forward(row)[0] for row in rows]
+    losses = [(score - target) ** 2 for score, target in zip(scores, values)]
+    return _record(model, losses, strength, _sign_agreement(scores, values))
+
+
+LOSSES: dict[str, LossFunction] = {
+    "max_margin": max_margin,
+    "logistic": logistic,
+    "cross_entropy": cross_entropy,
+    "mse": mse,
+}
+"""The built-in losses by name (the names the command line and run files use)."""
+
+
+# The parts every loss shares: the record and the L2 term, the argument checks.
+
+
+def _record(model: MLP, losses: list[Value], strength: float, correct: int) -> Loss:
+    """The mean of the per-point losses plus the L2 term, as one record."""
     data_loss = sum_values(losses) * (1.0 / len(losses))
-    reg_loss = strength * sum_values(p * p for p in model.parameters())
-    total_loss = data_loss + reg_loss
-    correct = sum((label > 0.0) == (score.data > 0.0) for score, label in zip(scores, labels))
-    return MaxMarginLoss(total_loss, data_loss, reg_loss, correct / len(labels))
+    if strength == 0.0:
+        # No L2 term: a constant 0 instead of 0 * sum(p * p), the same number and gradients
+        # without a node per parameter.
+        reg_loss = Value(0.0)
+    else:
+        reg_loss = strength * sum_values(p * p for p in model.parameters())
+    return Loss(data_loss + reg_loss, data_loss, reg_loss, correct / len(losses))
 
 
-def _check_arguments(
-    model: object, xs: object, ys: object, alpha: object
+def _sign_agreement(scores: list[Value], targets: list[float]) -> int:
+    """How many scores have the target's sign (a positive score predicts a positive target)."""
+    return sum((target > 0.0) == (score.data > 0.0) for score, target in zip(scores, targets))
+
+
+_TargetCheck = Callable[[object, str, int], float]
+_ModelCheck = Callable[[MLP], None]
+
+
+def _prepare(
+    model: object,
+    xs: object,
+    targets: object,
+    alpha: object,
+    targets_name: str,
+    check_model: _ModelCheck,
+    check_target: _TargetCheck,
 ) -> tuple[list[tuple[float, ...]], list[float], float]:
+    """Every check of a loss's arguments, before any node is built."""
     if not isinstance(model, MLP):
         raise InvalidTypeError(
             f"model must be an MLP, got {type(model).__name__}; build one with MLP.create"
         )
-    if model.nout != 1:
-        raise InvalidValueError(
-            f"model must have exactly one output (the score), got {model.nout}; "
-            "end nouts with 1, e.g. [16, 16, 1]"
-        )
+    check_model(model)
     strength = real_number(alpha, "alpha", example="1e-4")
     if strength < 0.0:
         raise InvalidValueError(f"alpha must be at least 0, got {alpha!r}; pass e.g. 1e-4")
-    rows = _rows(xs, model.nin)
-    labels = _labels(ys)
+    rows = rows_of_numbers(xs, "xs", width=model.nin)
+    items = as_sequence(targets, targets_name, what="labels")
+    values = [
+        check_target(item, f"{targets_name}[{i}]", model.nout) for i, item in enumerate(items)
+    ]
     if not rows:
         raise InvalidValueError("xs must not be empty; pass at least one point")
-    if len(rows) != len(labels):
+    if len(rows) != len(values):
         raise InvalidValueError(
-            f"xs has {len(rows)} rows but ys has {len(labels)} labels; pass one label per row"
+            f"xs has {len(rows)} rows but {targets_name} has {len(values)} labels; pass one "
+            "label per row"
         )
-    return rows, labels, strength
+    return rows, values, strength
 
 
-def _rows(xs: object, width: int) -> list[tuple[float, ...]]:
-    if isinstance(xs, (str, bytes)) or not isinstance(xs, Sequence):
-        raise InvalidTypeError(f"xs must be a sequence of rows, got {type(xs).__name__}")
-    rows = []
-    for index, row in enumerate(xs):
-        if isinstance(row, (str, bytes)) or not isinstance(row, Sequence):
-            raise InvalidTypeError(f"xs[{index}] must be a sequence of numbers, got {row!r}")
-        if len(row) != width:
-            raise InvalidValueError(
-                f"xs[{index}] has {len(row)} numbers but the model takes {width}"
-            )
-        rows.append(tuple(real_number(x, f"xs[{index}][{j}]") for j, x in enumerate(row)))
-    return rows
+def _one_output(model: MLP) -> None:
+    if model.nout != 1:
+        raise InvalidValueError(
+            f"model must have exactly one output (the score), got {model.nout}; end nouts "
+            "with 1, e.g. [16, 16, 1] (for one output per class, use "
+            "mgfunc.losses.cross_entropy)"
+        )
 
 
-def _labels(ys: object) -> list[float]:
-    if isinstance(ys, (str, bytes)) or not isinstance(ys, Sequence):
-        raise InvalidTypeError(f"ys must be a sequence of labels, got {type(ys).__name__}")
-    labels = []
-    for index, y in enumerate(ys):
-        label = real_number(y, f"ys[{index}]", example="1.0")
-        if label not in (-1.0, 1.0):
-            raise InvalidValueError(f"ys[{index}] must be -1.0 or 1.0, got {y!r}")
-        labels.append(label)
-    return labels
+def _one_output_per_class(model: MLP) -> None:
+    if model.nout < 2:
+        raise InvalidValueError(
+            f"cross_entropy needs one output (logit) per class, at least 2, but the model has "
+            f"{model.nout}; end nouts with the number of classes, e.g. [8, 3] (for one score, "
+            "use mgfunc.losses.max_margin or logistic)"
+        )
+
+
+def _sign(value: object, argument: str, _outputs: int) -> float:
+    label = real_number(value, argument, example="1.0")
+    if label not in (-1.0, 1.0):
+        raise InvalidValueError(
+            f"{argument} must be -1.0 or 1.0, got {value!r}; for class indices 0 .. K-1 "
+            "use mgfunc.losses.cross_entropy, or dataset.ys for the -1 / 1 form"
+        )
+    return label
+
+
+def _class_index(value: object, argument: str, outputs: int) -> float:
+    label = real_number(value, argument, example="0")
+    if not label.is_integer() or not 0.0 <= label < outputs:
+        raise InvalidValueError(
+            f"{argument} must be a class index 0 .. {outputs - 1} (the model has {outputs} "
+            f"outputs), got {value!r}; pass dataset.labels, or a model with one output per class"
+        )
+    return label
+
+
+def _target(value: object, argument: str, _outputs: int) -> float:
+    return real_number(value, argument, example="0.5")

@@ -21,13 +21,28 @@ from itertools import pairwise
 
 import attrs
 
-from mgfunc._checks import describe, real_number, whole_number
+from mgfunc._checks import as_sequence, describe, real_number, whole_number
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
-from mgfunc.value import Value, as_value, weighted_sum
+from mgfunc.value import Value, as_value, sigmoid_of, weighted_sum
 
-__all__ = ["MLP", "Layer", "Neuron", "apply_gradients", "parameter_count", "parameters"]
+__all__ = [
+    "ACTIVATIONS",
+    "INITS",
+    "MLP",
+    "Layer",
+    "Neuron",
+    "apply_gradients",
+    "parameter_count",
+    "parameters",
+    "with_parameters",
+]
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid")
+"""The hidden layers' nonlinearities :meth:`MLP.create` and :class:`Neuron` accept."""
+INITS = ("micrograd", "scaled")
+"""Weight initialisations of :meth:`MLP.create`: uniform [-1, 1], or that over sqrt(fan_in)."""
 
 OFFICIAL_SEED: Seed = (1337, 1337, 1337)
 
@@ -85,6 +100,19 @@ def _check_value(instance: object, attribute: attrs.Attribute[Value], value: obj
         )
 
 
+def _check_activation(instance: object, attribute: attrs.Attribute[str], name: object) -> None:
+    check_choice(name, f"{type(instance).__name__}({attribute.name}=...)", ACTIVATIONS)
+
+
+def check_choice(value: object, argument: str, choices: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``choices``; raise an error listing them otherwise."""
+    if not isinstance(value, str) or value not in choices:
+        raise (InvalidValueError if isinstance(value, str) else InvalidTypeError)(
+            f"{argument} must be one of {', '.join(map(repr, choices))}, got {describe(value)}"
+        )
+    return value
+
+
 def _check_flag(instance: object, attribute: attrs.Attribute[bool], flag: object) -> None:
     if not isinstance(flag, bool):
         raise InvalidTypeError(
@@ -100,7 +128,8 @@ class Neuron:
     Args:
         weights: one Value per input.
         bias: a Value.
-        nonlinear: apply ReLU (hidden layers) or not (the output layer).
+        nonlinear: apply the activation (hidden layers) or not (the output layer).
+        activation: ``"relu"`` (micrograd's), ``"tanh"`` or ``"sigmoid"``.
 
     >>> neuron = Neuron(weights=(Value(0.5), Value(-1.0)), bias=Value(0.25), nonlinear=False)
     >>> neuron([2.0, 1.0]).data
@@ -112,6 +141,7 @@ class Neuron:
     )
     bias: Value = attrs.field(validator=_check_value, eq=_data)
     nonlinear: bool = attrs.field(default=True, validator=_check_flag)
+    activation: str = attrs.field(default="relu", validator=_check_activation)
 
     @property
     def nin(self) -> int:
@@ -123,18 +153,29 @@ class Neuron:
         return self._forward(tuple(as_value(x, "Neuron") for x in inputs))
 
     def _forward(self, inputs: tuple[Value, ...]) -> Value:
-        activation = weighted_sum(self.weights, inputs, self.bias)
-        return activation.relu() if self.nonlinear else activation
+        total = weighted_sum(self.weights, inputs, self.bias)
+        if not self.nonlinear:
+            return total
+        kind = self.activation
+        if kind == "relu":
+            return total.relu()
+        return total.tanh() if kind == "tanh" else total.sigmoid()
 
     def evaluate(self, inputs: Sequence[float]) -> float:
         """The same number as ``self(inputs).data``, computed on floats without building nodes."""
         return self._evaluate(_check_numbers(inputs, self.nin))
 
     def _evaluate(self, inputs: Sequence[float]) -> float:
-        activation = self.bias.data
+        total = self.bias.data
         for w, x in zip(self.weights, inputs):
-            activation += w.data * x
-        return activation if not self.nonlinear or activation > 0.0 else 0.0
+            total += w.data * x
+        if not self.nonlinear:
+            return total
+        kind = self.activation
+        if kind == "relu":
+            return total if total > 0.0 else 0.0
+        # The same float functions the Value nodes use, so scores match the graph bit for bit.
+        return math.tanh(total) if kind == "tanh" else sigmoid_of(total)
 
     def parameters(self) -> tuple[Value, ...]:
         """The weights, then the bias."""
@@ -198,10 +239,10 @@ class Layer:
 
 @attrs.frozen
 class MLP:
-    """A multi-layer perceptron: ReLU hidden layers and a linear output layer.
+    """A multi-layer perceptron: nonlinear hidden layers (ReLU by default), a linear output layer.
 
-    Build one with :meth:`MLP.create` (random weights, micrograd's initialisation) or from
-    given layers, e.g. to start two models from identical numbers.
+    Build one with :meth:`MLP.create` (random weights, micrograd's initialisation by default) or
+    from given layers, e.g. to start two models from identical numbers.
 
     Args:
         layers: the layers in order; each layer's width must match the next one's inputs.
@@ -227,53 +268,72 @@ class MLP:
                 )
 
     @classmethod
-    def create(cls, nin: int, nouts: Sequence[int], *, seed: Seed = OFFICIAL_SEED) -> MLP:
-        """A new MLP with weights uniform in [-1, 1] and biases 0, as micrograd initialises.
+    def create(
+        cls,
+        nin: int,
+        nouts: Sequence[int],
+        *,
+        activation: str = "relu",
+        init: str = "micrograd",
+        seed: Seed = OFFICIAL_SEED,
+    ) -> MLP:
+        """A new MLP with random weights and biases 0.
 
         Args:
             nin: the number of inputs (at least 1).
             nouts: the width of every layer, the last being the number of outputs.
+            activation: the hidden layers' nonlinearity, ``"relu"`` (micrograd's), ``"tanh"``
+                or ``"sigmoid"``; the last layer is always linear.
+            init: ``"micrograd"`` draws every weight uniform in [-1, 1]; ``"scaled"`` divides
+                the same draws by sqrt(fan_in), which keeps wide layers' outputs near 1.
             seed: an int or a tuple of ints; the same seed gives the same weights everywhere.
 
         Returns:
-            The model; hidden layers use ReLU, the last layer is linear.
+            The model.
 
         Raises:
             InvalidTypeError: an argument has the wrong type.
-            InvalidValueError: ``nin`` < 1, ``nouts`` is empty, or a width is below 1.
+            InvalidValueError: ``nin`` < 1, ``nouts`` is empty, a width is below 1, or an
+                unknown ``activation`` or ``init``.
 
         >>> [layer.nout for layer in MLP.create(2, [4, 1], seed=0).layers]
         [4, 1]
+        >>> MLP.create(2, [8, 3], activation="tanh", init="scaled").layers[0].neurons[0].activation
+        'tanh'
         """
         nin = whole_number(nin, "nin", least=1, example="2")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
-            raise InvalidTypeError(
-                f"nouts must be a sequence of layer widths, got {type(nouts).__name__} "
-                f"{nouts!r}; pass for example [16, 16, 1]"
-            )
-        if not nouts:
+        widths = as_sequence(nouts, "nouts", what="layer widths")
+        if not widths:
             raise InvalidValueError("nouts must not be empty; pass for example [16, 16, 1]")
         sizes = [
             nin,
-            *(whole_number(w, f"nouts[{i}]", least=1, example="16") for i, w in enumerate(nouts)),
+            *(whole_number(w, f"nouts[{i}]", least=1, example="16") for i, w in enumerate(widths)),
         ]
+        check_choice(activation, "activation", ACTIVATIONS)
+        check_choice(init, "init", INITS)
         count = sum((fan_in + 1) * fan_out for fan_in, fan_out in pairwise(sizes))
         if count > MAX_PARAMETERS:
             raise InvalidValueError(
-                f"MLP.create({nin}, {list(nouts)}) would have {count:,} parameters, more than "
+                f"MLP.create({nin}, {sizes[1:]}) would have {count:,} parameters, more than "
                 f"the {MAX_PARAMETERS:,} mgfunc can hold as Python objects; use fewer or "
                 "narrower layers"
             )
         rng = make_rng(check_seed(seed), "mgfunc.nn.MLP")
-        last = len(nouts) - 1
+        last = len(sizes) - 2
+
+        def weight(fan_in: int) -> Value:
+            draw = rng.uniform(-1.0, 1.0)
+            return Value(draw if init == "micrograd" else draw / math.sqrt(fan_in))
+
         return cls(
             layers=tuple(
                 Layer(
                     neurons=tuple(
                         Neuron(
-                            weights=tuple(Value(rng.uniform(-1.0, 1.0)) for _ in range(fan_in)),
+                            weights=tuple(weight(fan_in) for _ in range(fan_in)),
                             bias=Value(0.0),
                             nonlinear=index != last,
+                            activation=activation,
                         )
                         for _ in range(fan_out)
                     )
@@ -377,25 +437,65 @@ def apply_gradients(model: MLP, grads: Gradients, learning_rate: float) -> MLP:
             "pass the result of mgfunc.backward(loss)"
         )
     rate = check_learning_rate(learning_rate)
-
-    def step(p: Value) -> Value:
-        updated = p.data - rate * grads[p]
-        if not math.isfinite(updated):
+    updated = []
+    for p in model.parameters():
+        number = p.data - rate * grads[p]
+        if not math.isfinite(number):
             raise InvalidValueError(
-                f"apply_gradients: a parameter would become {updated!r} "
+                f"apply_gradients: a parameter would become {number!r} "
                 f"(data {p.data!r}, gradient {grads[p]!r}, learning_rate {rate!r}); "
                 "the step diverged: lower the learning rate"
             )
-        return Value(updated, label=p.label)
+        updated.append(number)
+    return with_parameters(model, updated)
 
+
+def with_parameters(model: MLP, numbers: Sequence[float]) -> MLP:
+    """A new MLP of ``model``'s shape holding ``numbers`` as its parameters.
+
+    ``numbers`` follows :func:`parameters`' order (layer by layer, each neuron's weights then
+    its bias); labels, activations and shapes are kept. The model passed in is unchanged: this
+    is how :func:`apply_gradients` and the optimizers of :mod:`mgfunc.optim` build their result.
+
+    Args:
+        model: the MLP whose shape to copy.
+        numbers: one finite number per parameter.
+
+    Returns:
+        A new MLP.
+
+    Raises:
+        InvalidTypeError: ``model`` is not an MLP or ``numbers`` not a sequence of numbers.
+        InvalidValueError: the wrong count of numbers, or a NaN or infinite one.
+
+    >>> model = MLP.create(1, [1], seed=0)
+    >>> [p.data for p in with_parameters(model, [0.5, -1.0]).parameters()]
+    [0.5, -1.0]
+    """
+    if not isinstance(model, MLP):
+        raise InvalidTypeError(f"model must be an MLP, got {describe(model)}")
+    count = len(model.parameters())
+    data = as_sequence(numbers, "numbers", what="numbers")
+    if len(data) != count:
+        raise InvalidValueError(
+            f"numbers has {len(data)} entries but the model has {count} parameters; "
+            "pass one number per parameter, in parameters(model) order"
+        )
+    values = iter(
+        [
+            Value(real_number(number, f"numbers[{index}]"), label=p.label)
+            for index, (number, p) in enumerate(zip(data, model.parameters()))
+        ]
+    )
     return MLP(
         layers=tuple(
             Layer(
                 neurons=tuple(
                     Neuron(
-                        weights=tuple(step(w) for w in neuron.weights),
-                        bias=step(neuron.bias),
+                        weights=tuple(next(values) for _ in neuron.weights),
+                        bias=next(values),
                         nonlinear=neuron.nonlinear,
+                        activation=neuron.activation,
                     )
                     for neuron in layer.neurons
                 )

@@ -17,7 +17,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Protocol
 
 import attrs
@@ -50,13 +50,13 @@ RowValue = int | float | str | None
 
 @attrs.frozen
 class PointRow:
-    """One training point: coordinates ``x``, ``y`` and its ``label`` (-1.0 or 1.0)."""
+    """One training point: coordinates ``x``, ``y`` and its class index ``label`` (0, 1, ...)."""
 
     x: float
     y: float
-    label: float
+    label: int
 
-    def to_dict(self) -> dict[str, float]:
+    def to_dict(self) -> dict[str, float | int]:
         """The row as a plain dict, e.g. for ``pandas.DataFrame``."""
         return attrs.asdict(self)
 
@@ -78,7 +78,10 @@ class MetricRow:
 class BoundaryRow:
     """One grid point: its coordinates, the model's ``score`` there and the ``predicted`` class.
 
-    ``predicted`` is 1.0 where ``score > 0`` and -1.0 otherwise, the loss's rule.
+    For a one-output model, ``score`` is its output and ``predicted`` is 1.0 where
+    ``score > 0`` and -1.0 otherwise, the max-margin loss's rule. For a model with one output
+    per class, ``predicted`` is the index of the largest output (the first on a tie, as
+    :func:`mgfunc.losses.cross_entropy` counts it), as a float, and ``score`` is that output.
     """
 
     x: float
@@ -127,7 +130,7 @@ def dataset_points(dataset: Dataset) -> tuple[PointRow, ...]:
         InvalidTypeError: ``dataset`` is not a Dataset.
 
     >>> from mgfunc.datasets import blobs
-    >>> dataset_points(blobs(4, noise=0.0))[0].label in (-1.0, 1.0)
+    >>> dataset_points(blobs(4, noise=0.0))[0].label in (0, 1)
     True
     """
     _check_dataset(dataset)
@@ -152,8 +155,9 @@ def training_history(run: TrainingRun) -> tuple[HistoryRow, ...]:
 
 
 def loss_history(run: TrainingRun) -> tuple[MetricRow, ...]:
-    """The losses in long form: three rows per history row, metrics ``"total"``, ``"data"``
-    and ``"regularization"``.
+    """The losses in long form: metrics ``"total"``, ``"data"`` and ``"regularization"`` per
+    history row, and ``"validation"`` (the total loss on the validation set) when the run had
+    one.
 
     Args:
         run: the result of :func:`mgfunc.trainer.train`.
@@ -172,12 +176,15 @@ def loss_history(run: TrainingRun) -> tuple[MetricRow, ...]:
             ("total", row.loss),
             ("data", row.data_loss),
             ("regularization", row.reg_loss),
+            ("validation", row.val_loss),
         )
+        if value is not None
     )
 
 
 def accuracy_history(run: TrainingRun) -> tuple[MetricRow, ...]:
-    """The accuracy in percent (0 to 100): one row per history row, metric ``"accuracy"``.
+    """The accuracy in percent (0 to 100): metric ``"accuracy"`` per history row, and
+    ``"validation accuracy"`` when the run had a validation set.
 
     Args:
         run: the result of :func:`mgfunc.trainer.train`.
@@ -190,15 +197,17 @@ def accuracy_history(run: TrainingRun) -> tuple[MetricRow, ...]:
     """
     _check_run(run)
     return tuple(
-        MetricRow(step=row.step, metric="accuracy", value=row.accuracy * 100.0)
+        MetricRow(step=row.step, metric=metric, value=value * 100.0)
         for row in run.history
+        for metric, value in (("accuracy", row.accuracy), ("validation accuracy", row.val_accuracy))
+        if value is not None
     )
 
 
 def decision_boundary(
     model: MLP, dataset: Dataset, h: float = 0.25, padding: float = 1.0
 ) -> tuple[BoundaryRow, ...]:
-    """The model's score and predicted class on a grid covering the dataset.
+    """The model's score and predicted class on a grid covering the dataset, for any classes.
 
     The grid is the one of ``numpy.meshgrid(numpy.arange(x_min, x_max, h),
     numpy.arange(y_min, y_max, h))``, where ``x_min`` is the smallest x of the data minus
@@ -208,7 +217,7 @@ def decision_boundary(
     that builds no graph and gives exactly ``model(point).data``.
 
     Args:
-        model: a one-output MLP taking 2 inputs.
+        model: an MLP taking 2 inputs: one output (a score), or one output per class.
         dataset: the points whose bounding box, plus ``padding``, the grid covers.
         h: the grid step (finite, positive).
         padding: how far the grid extends beyond the data on every side (finite, at least 0).
@@ -247,9 +256,16 @@ def decision_boundary(
     rows = []
     for y in ys:
         for x in xs:
-            score = evaluate((x, y))[0]
-            rows.append(BoundaryRow(x=x, y=y, score=score, predicted=1.0 if score > 0.0 else -1.0))
+            rows.append(_boundary_row(x, y, evaluate((x, y))))
     return tuple(rows)
+
+
+def _boundary_row(x: float, y: float, outputs: Sequence[float]) -> BoundaryRow:
+    if len(outputs) == 1:
+        score = outputs[0]
+        return BoundaryRow(x=x, y=y, score=score, predicted=1.0 if score > 0.0 else -1.0)
+    best = max(outputs)
+    return BoundaryRow(x=x, y=y, score=best, predicted=float(outputs.index(best)))
 
 
 def _axis(coordinates: list[float], step: float, margin: float, name: str) -> list[float]:
@@ -280,10 +296,10 @@ def _check_model(model: object) -> None:
             f"model must be an MLP, got {type(model).__name__}; "
             "pass for example MLP.create(2, [16, 16, 1])"
         )
-    if model.nin != 2 or model.nout != 1:
+    if model.nin != 2:
         raise InvalidValueError(
-            f"model must take 2 inputs and give 1 output, got nin={model.nin}, "
-            f"nout={model.nout}; pass for example MLP.create(2, [16, 16, 1])"
+            f"model must take 2 inputs (the points' x and y), got nin={model.nin}; pass for "
+            "example MLP.create(2, [16, 16, 1])"
         )
 
 

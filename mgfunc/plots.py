@@ -58,9 +58,24 @@ WIDE_FIGSIZE = (8.0, 4.0)
 MAX_GRAPH_NODES = 200
 """The most nodes :func:`plot_graph` draws; larger graphs are unreadable as a picture."""
 
-# Class -1 and class 1, the same in every plot.
-_CLASS_COLORS = {-1.0: "#d6604d", 1.0: "#4393c3"}
-_CLASS_NAMES = {-1.0: "label -1", 1.0: "label +1"}
+# One colour per class index, the same in every plot: the two-class demo's red and blue
+# first, then colour-blind-safe hues for more classes (cycled past ten).
+_CLASS_COLORS = (
+    "#d6604d",
+    "#4393c3",
+    "#5aae61",
+    "#fdb863",
+    "#8073ac",
+    "#e08214",
+    "#35978f",
+    "#c51b7d",
+    "#878787",
+    "#bf812d",
+)
+
+
+def _class_color(index: int) -> str:
+    return _CLASS_COLORS[index % len(_CLASS_COLORS)]
 
 
 def figure_of(ax: Axes) -> Figure:
@@ -92,7 +107,7 @@ def figure_of(ax: Axes) -> Figure:
 
 
 def plot_dataset(dataset: Dataset, *, ax: Axes | None = None) -> Axes:
-    """A scatter plot of the two classes, one colour each, with a legend.
+    """A scatter plot of the points, one colour per class, with a legend naming the classes.
 
     Args:
         dataset: the points to draw.
@@ -106,7 +121,7 @@ def plot_dataset(dataset: Dataset, *, ax: Axes | None = None) -> Axes:
     """
     rows = dataset_points(dataset)
     axes = _axes(ax, SQUARE_FIGSIZE)
-    _scatter_classes(axes, [(row.x, row.y, row.label) for row in rows])
+    _scatter_classes(axes, dataset)
     axes.set_aspect("equal", adjustable="datalim")
     axes.set_title(f"{dataset.metadata.get('name', 'dataset')}: {len(rows)} points")
     axes.set_xlabel("x")
@@ -116,7 +131,8 @@ def plot_dataset(dataset: Dataset, *, ax: Axes | None = None) -> Axes:
 
 
 def plot_loss(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
-    """The total, data and regularization loss against the step: three lines with a legend.
+    """The total, data and regularization loss against the step, and the validation loss when
+    the run measured one: a line each, with a legend.
 
     Args:
         run: the result of :func:`mgfunc.trainer.train`.
@@ -130,8 +146,15 @@ def plot_loss(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
     """
     rows = loss_history(run)
     axes = _axes(ax, WIDE_FIGSIZE)
-    for metric, style in (("total", "-"), ("data", "--"), ("regularization", ":")):
+    for metric, style in (
+        ("total", "-"),
+        ("data", "--"),
+        ("regularization", ":"),
+        ("validation", "-."),
+    ):
         picked = [row for row in rows if row.metric == metric]
+        if not picked:
+            continue
         axes.plot(
             [row.step for row in picked],
             [row.value for row in picked],
@@ -139,7 +162,9 @@ def plot_loss(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
             linewidth=2,
             label=f"{metric} loss",
         )
-    axes.set_title("Training loss")
+    axes.set_title(
+        "Training and validation loss" if run.config and run.config.validation else "Training loss"
+    )
     axes.set_xlabel("step")
     axes.set_ylabel("loss")
     axes.grid(alpha=0.3)
@@ -148,7 +173,8 @@ def plot_loss(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
 
 
 def plot_accuracy(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
-    """The training accuracy in percent against the step.
+    """The training accuracy in percent against the step, and the validation accuracy when the
+    run measured one.
 
     Args:
         run: the result of :func:`mgfunc.trainer.train`.
@@ -162,13 +188,20 @@ def plot_accuracy(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
     """
     rows = accuracy_history(run)
     axes = _axes(ax, WIDE_FIGSIZE)
-    axes.plot(
-        [row.step for row in rows],
-        [row.value for row in rows],
-        color="#1a9850",
-        linewidth=2,
-        label="accuracy",
-    )
+    for metric, colour, style in (
+        ("accuracy", "#1a9850", "-"),
+        ("validation accuracy", "#762a83", "-."),
+    ):
+        picked = [row for row in rows if row.metric == metric]
+        if picked:
+            axes.plot(
+                [row.step for row in picked],
+                [row.value for row in picked],
+                style,
+                color=colour,
+                linewidth=2,
+                label=metric,
+            )
     axes.set_ylim(-2.0, 102.0)
     axes.set_title("Training accuracy")
     axes.set_xlabel("step")
@@ -189,11 +222,12 @@ def plot_decision_boundary(
     """The predicted class as a coloured background, with the training points outlined on top.
 
     The background comes from :func:`mgfunc.plot_data.decision_boundary` (float inference on a
-    grid of step ``h``); the points keep the colour of their true label, so a point on the
-    other colour is misclassified.
+    grid of step ``h``); the points keep the colour of their true class, so a point on another
+    colour is misclassified. Works for a one-output model (two classes) and for a model with one
+    output per class.
 
     Args:
-        model: a one-output MLP taking 2 inputs.
+        model: an MLP taking 2 inputs, with one output or one output per class.
         dataset: the training points.
         h: the grid step (finite, positive).
         padding: how far the grid extends beyond the data (finite, at least 0).
@@ -212,10 +246,16 @@ def plot_decision_boundary(
     width = sum(1 for row in grid if row.y == grid[0].y)  # rows run along x, then up in y
     xs = [row.x for row in grid[:width]]
     ys = [grid[j].y for j in range(0, len(grid), width)]
-    predicted = [[row.predicted for row in grid[j : j + width]] for j in range(0, len(grid), width)]
-    colors = [_CLASS_COLORS[-1.0], _CLASS_COLORS[1.0]]
+    # Class indices: a one-output model's -1.0 / 1.0 become classes 0 and 1.
+    classes = max(2, model.nout, dataset.classes)
+    to_class = _signed_to_class if model.nout == 1 else float
+    predicted = [
+        [to_class(row.predicted) for row in grid[j : j + width]] for j in range(0, len(grid), width)
+    ]
+    colors = [_class_color(k) for k in range(classes)]
     if len(xs) >= 2 and len(ys) >= 2:
-        axes.contourf(xs, ys, predicted, levels=[-2.0, 0.0, 2.0], colors=colors, alpha=0.35)
+        levels = [k - 0.5 for k in range(classes + 1)]
+        axes.contourf(xs, ys, predicted, levels=levels, colors=colors, alpha=0.35)
     else:  # a grid one cell wide has no contour; show the cells themselves
         axes.pcolormesh(
             xs,
@@ -223,12 +263,11 @@ def plot_decision_boundary(
             predicted,
             shading="nearest",
             cmap=ListedColormap(colors),
-            vmin=-1.0,
-            vmax=1.0,
+            vmin=-0.5,
+            vmax=classes - 0.5,
             alpha=0.35,
         )
-    points = dataset_points(dataset)
-    _scatter_classes(axes, [(row.x, row.y, row.label) for row in points])
+    _scatter_classes(axes, dataset)
     # The grid's extent, as micrograd shows it; a one-cell grid gets its cell's width.
     half = 0.0 if len(xs) >= 2 and len(ys) >= 2 else float(h) / 2
     axes.set_xlim(min(xs) - half, max(xs) + half)
@@ -416,17 +455,23 @@ def _inches_per_unit(axes: Axes, size: tuple[float, float]) -> float:
     return min(box.width / dpi / size[0], box.height / dpi / size[1])
 
 
-def _scatter_classes(axes: Axes, points: Sequence[tuple[float, float, float]]) -> None:
-    for label, colour in _CLASS_COLORS.items():
-        picked = [(x, y) for x, y, point_label in points if point_label == label]
+def _signed_to_class(predicted: float) -> float:
+    return 1.0 if predicted > 0.0 else 0.0
+
+
+def _scatter_classes(axes: Axes, dataset: Dataset) -> None:
+    """The points, one colour per class, each class named in the legend."""
+    rows = dataset_points(dataset)
+    for label, name in enumerate(dataset.class_names):
+        picked = [(row.x, row.y) for row in rows if row.label == label]
         axes.scatter(
             [x for x, _ in picked],
             [y for _, y in picked],
             s=40,
-            c=colour,
+            c=_class_color(label),
             edgecolors="black",
             linewidths=0.8,
-            label=_CLASS_NAMES[label],
+            label=name,
             zorder=3,
         )
 

@@ -26,7 +26,7 @@ import attrs
 from mgfunc._checks import real_number
 from mgfunc.errors import DomainError, InvalidTypeError, InvalidValueError
 
-__all__ = ["Value", "as_value", "linear", "sum_values"]
+__all__ = ["Value", "as_value", "linear", "logsumexp", "sigmoid_of", "sum_values"]
 
 # A creation counter gives every node a unique id. Inputs always exist before the node built
 # from them, so sorting by id is a topological order (see mgfunc.topology). ``next`` on an
@@ -188,11 +188,7 @@ class Value:
 
     def sigmoid(self) -> Value:
         """1 / (1 + e ** -x), computed without overflow; its derivative is s * (1 - s)."""
-        if self.data >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-self.data))
-        else:
-            e = math.exp(self.data)
-            s = e / (1.0 + e)
+        s = sigmoid_of(self.data)
         return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
 
 
@@ -363,6 +359,62 @@ def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value | float], bias
         data += w_data * x_data
     values = cast("Sequence[Value]", inputs)  # the loop above checked every one
     return _node(data, "linear", (*weights, *values, bias), (*input_data, *weight_data, 1.0))
+
+
+def logsumexp(values: Iterable[Value | float]) -> Value:
+    """``log(exp(v0) + exp(v1) + ...)`` as one node, exact for large inputs.
+
+    The largest input ``m`` is taken out first, ``m + log(sum(exp(v - m)))``, so no
+    exponential overflows: logits of 1000 give 1000 plus a small term instead of inf. The
+    local derivatives are the softmax, ``exp(v_i - m) / sum(exp(v - m))``, so softmax
+    cross-entropy is ``logsumexp(logits) - logits[label]``: two nodes per point.
+
+    Args:
+        values: one or more Values or numbers.
+
+    Returns:
+        One Value with op ``"logsumexp"``.
+
+    Raises:
+        InvalidTypeError: ``values`` is not iterable, or an item is neither a Value nor a
+            real number.
+        InvalidValueError: ``values`` is empty.
+
+    >>> from mgfunc import Value, backward
+    >>> a, b = Value(1000.0), Value(1000.0)
+    >>> out = logsumexp([a, b])
+    >>> round(out.data - 1000.0, 6), backward(out)[a]
+    (0.693147, 0.5)
+    """
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise InvalidTypeError(
+            f"logsumexp(values=...) takes an iterable of Values or numbers, got "
+            f"{type(values).__name__}; pass for example [x, y, 1.0]"
+        )
+    inputs = tuple(as_value(value, "logsumexp") for value in values)
+    if not inputs:
+        raise InvalidValueError("logsumexp(values=...) needs at least one value; got none")
+    largest = max(node.data for node in inputs)
+    shifted = [math.exp(node.data - largest) for node in inputs]
+    total = math.fsum(shifted)
+    return _node(
+        largest + math.log(total),
+        "logsumexp",
+        inputs,
+        tuple(e / total for e in shifted),
+    )
+
+
+def sigmoid_of(x: float) -> float:
+    """The logistic function on a float, without overflow: what ``Value.sigmoid`` computes.
+
+    >>> sigmoid_of(0.0), sigmoid_of(-1000.0)
+    (0.5, 0.0)
+    """
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
 
 
 def _check_exponent(exponent: object) -> float:

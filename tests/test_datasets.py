@@ -18,8 +18,8 @@ OFFICIAL = (1337, 1337, 1337)
 
 def test_clean_moons_lie_on_make_moons_half_circles() -> None:
     data = moons(101, noise=0.0, seed=OFFICIAL)
-    outer = [p for p in data.points if p.label == -1.0]
-    inner = [p for p in data.points if p.label == 1.0]
+    outer = [p for p in data.points if p.label == 0]
+    inner = [p for p in data.points if p.label == 1]
     assert (len(outer), len(inner)) == (50, 51)
     for p in outer:
         assert math.isclose(math.hypot(p.x, p.y), 1.0) and p.y >= -1e-12
@@ -92,7 +92,8 @@ def test_metadata_describes_the_generator() -> None:
         "noise": 0.05,
         "seed": (1, 2, 3),
         "n_features": 2,
-        "labels": "-1.0 / 1.0",
+        "classes": 2,
+        "class_names": ("label -1", "label +1"),
         "turns": 1.5,
     }
     assert moons(10).metadata["seed"] == OFFICIAL
@@ -105,7 +106,7 @@ def test_spiral_arms_wind_apart_and_blobs_cluster() -> None:
     radii = [math.hypot(p.x, p.y) for p in arms.points]
     assert max(radii) == pytest.approx(1.0) and min(radii) > 0.0
     clusters = blobs(400, noise=0.2, seed=0)
-    left = [p for p in clusters.points if p.label == -1.0]
+    left = [p for p in clusters.points if p.label == 0]
     assert statistics.fmean(p.x for p in left) == pytest.approx(-1.0, abs=0.05)
 
 

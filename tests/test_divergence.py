@@ -37,7 +37,12 @@ def diverge(
 def assert_consistent(run: TrainingRun, data: Dataset = DATA, alpha: float = 1e-4) -> None:
     """The partial run is a run: finite, and its numbers are those of its own final model."""
     assert all(math.isfinite(p.data) for p in parameters(run.final_model))
-    assert all(math.isfinite(value) for row in run.history for value in row.to_dict().values())
+    assert all(
+        math.isfinite(value)
+        for row in run.history
+        for value in row.to_dict().values()
+        if value is not None
+    )
     loss = max_margin(run.final_model, data.xs, data.ys, alpha)
     assert math.isfinite(run.final_loss)
     assert run.final_loss == loss.total_loss.data == run.history[-1].loss

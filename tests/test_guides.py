@@ -44,6 +44,7 @@ PUBLIC_MODULES = (
     "mgfunc.datasets",
     "mgfunc.nn",
     "mgfunc.losses",
+    "mgfunc.optim",
     "mgfunc.trainer",
     "mgfunc.plot_data",
     "mgfunc.plots",
