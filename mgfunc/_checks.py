@@ -6,6 +6,7 @@ import math
 import numbers
 import reprlib
 from collections.abc import Sequence
+from typing import Protocol
 
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 
@@ -66,6 +67,24 @@ _short = reprlib.Repr()
 _short.maxstring = 60
 _short.maxother = 60
 _short.maxlong = 40
+
+
+class ArrayLike(Protocol):
+    """An array of numbers from another library: anything with ``tolist()``.
+
+    numpy arrays and pandas Series are array-likes; mgfunc reads them through ``tolist()``
+    (which gives Python numbers with the same bits) and never imports numpy itself.
+    """
+
+    def tolist(self) -> object:
+        """The array's items as (nested) Python lists of Python numbers."""
+        ...
+
+
+Numbers = Sequence[float] | ArrayLike
+"""A row of numbers: a list or tuple of floats, or a 1-d array."""
+Rows = Sequence[Sequence[float]] | ArrayLike
+"""Rows of numbers: a list of rows, or a 2-d array."""
 
 
 def as_sequence(value: object, argument: str, *, what: str) -> Sequence[object]:

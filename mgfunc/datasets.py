@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import operator
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from itertools import pairwise
 
 import attrs
@@ -29,7 +29,15 @@ from pyrsistent import pmap
 from pyrsistent.typing import PMap
 from toolz import accumulate
 
-from mgfunc._checks import as_sequence, describe, real_number, rows_of_numbers, whole_number
+from mgfunc._checks import (
+    Numbers,
+    Rows,
+    as_sequence,
+    describe,
+    real_number,
+    rows_of_numbers,
+    whole_number,
+)
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 
@@ -373,7 +381,8 @@ def yin_yang(
     ("yin") when it lies within ``0.5 r_big`` of the left dot's centre, or above the centre
     line and farther than ``0.5 r_big`` from the right dot's centre; the rest is class 1
     ("yang"). Point ``i`` is drawn (by rejection) from class ``i % 3``, so the classes differ in
-    size by at most one. Coordinates are scaled to [-2, 2] by ``(c / r_big - 1) * 2``.
+    size by at most one (a dot point is drawn from the two dots directly, uniformly, so a tiny
+    ``r_small`` costs no time). Coordinates are scaled to [-2, 2] by ``(c / r_big - 1) * 2``.
 
     Args:
         n_samples: how many points (at least 3).
@@ -414,7 +423,15 @@ def yin_yang(
 
     def draw(wanted: int) -> DataPoint:
         while True:
-            x, y = rng.uniform(0.0, 2.0 * big), rng.uniform(0.0, 2.0 * big)
+            if wanted == 2:
+                # The dots are small: draw from one of them (equal areas, so either with
+                # probability 1/2) instead of from the whole disc, which could take a very long
+                # time for a tiny r_small. The points are uniform over the two dots either way.
+                centre = (0.5 if rng.random() < 0.5 else 1.5) * big
+                x = rng.uniform(centre - small, centre + small)
+                y = rng.uniform(big - small, big + small)
+            else:
+                x, y = rng.uniform(0.0, 2.0 * big), rng.uniform(0.0, 2.0 * big)
             if math.hypot(x - big, y - big) <= big and which_class(x, y) == wanted:
                 return DataPoint((x / big - 1.0) * 2.0, (y / big - 1.0) * 2.0, wanted)
 
@@ -423,9 +440,7 @@ def yin_yang(
     return Dataset(points, metadata.set("class_names", ("yin", "yang", "dots")), classes=3)
 
 
-def from_arrays(
-    xs: Sequence[Sequence[float]], labels: Sequence[float], *, name: str = "custom"
-) -> Dataset:
+def from_arrays(xs: Rows, labels: Numbers, *, name: str = "custom") -> Dataset:
     """A Dataset from your own points and labels: lists, tuples or numpy arrays.
 
     Args:
@@ -488,7 +503,7 @@ def from_arrays(
 
 
 def split(
-    dataset: Dataset, fractions: Sequence[float], *, seed: Seed = OFFICIAL_SEED
+    dataset: Dataset, fractions: Numbers, *, seed: Seed = OFFICIAL_SEED
 ) -> tuple[Dataset, ...]:
     """Cut ``dataset`` into parts by a seeded shuffle: e.g. train, validation and test sets.
 

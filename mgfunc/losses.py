@@ -29,11 +29,11 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import attrs
 
-from mgfunc._checks import as_sequence, real_number, rows_of_numbers
+from mgfunc._checks import Numbers, Rows, as_sequence, real_number, rows_of_numbers
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.nn import MLP
 from mgfunc.value import Value, logsumexp, sum_values
@@ -67,14 +67,14 @@ class Loss:
 MaxMarginLoss = Loss
 """The record's earlier name, from when max_margin was the only loss."""
 
-LossFunction = Callable[[MLP, Sequence[Sequence[float]], Sequence[float], float], Loss]
+LossFunction = Callable[[MLP, Rows, Numbers, float], Loss]
 """The shape every loss has: ``loss(model, xs, targets, alpha) -> Loss``."""
 
 
 def max_margin(
     model: MLP,
-    xs: Sequence[Sequence[float]],
-    ys: Sequence[float],
+    xs: Rows,
+    ys: Numbers,
     alpha: float = 1e-4,
 ) -> Loss:
     """The max-margin (hinge) loss of a one-output ``model``: ``relu(1 - y * score)`` per point.
@@ -104,8 +104,8 @@ def max_margin(
 
 def logistic(
     model: MLP,
-    xs: Sequence[Sequence[float]],
-    ys: Sequence[float],
+    xs: Rows,
+    ys: Numbers,
     alpha: float = 0.0,
 ) -> Loss:
     """The binary cross-entropy of a one-output ``model``'s score with -1.0 / 1.0 labels.
@@ -139,8 +139,8 @@ def logistic(
 
 def cross_entropy(
     model: MLP,
-    xs: Sequence[Sequence[float]],
-    labels: Sequence[float],
+    xs: Rows,
+    labels: Numbers,
     alpha: float = 0.0,
 ) -> Loss:
     """Softmax cross-entropy of a K-output ``model`` with class-index labels.
@@ -187,8 +187,8 @@ def cross_entropy(
 
 def mse(
     model: MLP,
-    xs: Sequence[Sequence[float]],
-    targets: Sequence[float],
+    xs: Rows,
+    targets: Numbers,
     alpha: float = 0.0,
 ) -> Loss:
     """The mean squared error of a one-output ``model``: ``(score_i - target_i) ** 2``.

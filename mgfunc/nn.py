@@ -18,10 +18,11 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
+from typing import cast
 
 import attrs
 
-from mgfunc._checks import as_sequence, describe, real_number, whole_number
+from mgfunc._checks import ArrayLike, Numbers, as_sequence, describe, real_number, whole_number
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
@@ -45,6 +46,9 @@ INITS = ("micrograd", "scaled")
 """Weight initialisations of :meth:`MLP.create`: uniform [-1, 1], or that over sqrt(fan_in)."""
 
 OFFICIAL_SEED: Seed = (1337, 1337, 1337)
+
+Inputs = Sequence[Value | float] | ArrayLike
+"""A model's input row: Values or numbers in a list or tuple, or a 1-d array of numbers."""
 
 # Every parameter is a Python object of about 100 bytes, and a forward pass builds several
 # nodes per parameter: past this many, MLP.create would exhaust memory instead of answering.
@@ -148,9 +152,9 @@ class Neuron:
         """The number of inputs."""
         return len(self.weights)
 
-    def __call__(self, inputs: Sequence[Value | float]) -> Value:
-        _check_width(inputs, self.nin)
-        return self._forward(tuple(as_value(x, "Neuron") for x in inputs))
+    def __call__(self, inputs: Inputs) -> Value:
+        row = _checked_inputs(inputs, self.nin)
+        return self._forward(tuple(as_value(x, "Neuron") for x in row))
 
     def _forward(self, inputs: tuple[Value, ...]) -> Value:
         total = weighted_sum(self.weights, inputs, self.bias)
@@ -161,7 +165,7 @@ class Neuron:
             return total.relu()
         return total.tanh() if kind == "tanh" else total.sigmoid()
 
-    def evaluate(self, inputs: Sequence[float]) -> float:
+    def evaluate(self, inputs: Numbers) -> float:
         """The same number as ``self(inputs).data``, computed on floats without building nodes."""
         return self._evaluate(_check_numbers(inputs, self.nin))
 
@@ -218,14 +222,14 @@ class Layer:
         """The number of outputs (neurons)."""
         return len(self.neurons)
 
-    def __call__(self, inputs: Sequence[Value | float]) -> tuple[Value, ...]:
-        _check_width(inputs, self.nin)
-        return self._forward(tuple(as_value(x, "Layer") for x in inputs))
+    def __call__(self, inputs: Inputs) -> tuple[Value, ...]:
+        row = _checked_inputs(inputs, self.nin)
+        return self._forward(tuple(as_value(x, "Layer") for x in row))
 
     def _forward(self, inputs: tuple[Value, ...]) -> tuple[Value, ...]:
         return tuple(neuron._forward(inputs) for neuron in self.neurons)
 
-    def evaluate(self, inputs: Sequence[float]) -> tuple[float, ...]:
+    def evaluate(self, inputs: Numbers) -> tuple[float, ...]:
         """The layer's outputs on floats, without building nodes."""
         return self._evaluate(_check_numbers(inputs, self.nin))
 
@@ -271,7 +275,7 @@ class MLP:
     def create(
         cls,
         nin: int,
-        nouts: Sequence[int],
+        nouts: Sequence[int] | ArrayLike,
         *,
         activation: str = "relu",
         init: str = "micrograd",
@@ -352,20 +356,20 @@ class MLP:
         """The number of outputs."""
         return self.layers[-1].nout
 
-    def __call__(self, inputs: Sequence[Value | float]) -> Value | tuple[Value, ...]:
+    def __call__(self, inputs: Inputs) -> Value | tuple[Value, ...]:
         """The forward pass: a Value for a one-output model, else a tuple of Values."""
         outputs = self.forward(inputs)
         return outputs[0] if len(outputs) == 1 else outputs
 
-    def forward(self, inputs: Sequence[Value | float]) -> tuple[Value, ...]:
+    def forward(self, inputs: Inputs) -> tuple[Value, ...]:
         """The forward pass, always as a tuple of output Values (a precise type for mypy)."""
-        _check_width(inputs, self.nin)
-        values = tuple(as_value(x, "MLP") for x in inputs)
+        row = _checked_inputs(inputs, self.nin)
+        values = tuple(as_value(x, "MLP") for x in row)
         for layer in self.layers:
             values = layer._forward(values)
         return values
 
-    def evaluate(self, inputs: Sequence[float]) -> tuple[float, ...]:
+    def evaluate(self, inputs: Numbers) -> tuple[float, ...]:
         """The outputs as floats, without building a graph: for plots and accuracy.
 
         Gives exactly the numbers of :meth:`forward` (same operations, same order), many times
@@ -450,7 +454,7 @@ def apply_gradients(model: MLP, grads: Gradients, learning_rate: float) -> MLP:
     return with_parameters(model, updated)
 
 
-def with_parameters(model: MLP, numbers: Sequence[float]) -> MLP:
+def with_parameters(model: MLP, numbers: Numbers) -> MLP:
     """A new MLP of ``model``'s shape holding ``numbers`` as its parameters.
 
     ``numbers`` follows :func:`parameters`' order (layer by layer, each neuron's weights then
@@ -512,22 +516,35 @@ def check_learning_rate(learning_rate: object, argument: str = "learning_rate") 
 
 def _check_numbers(inputs: object, nin: int) -> tuple[float, ...]:
     """``inputs`` as floats for ``evaluate``: ``nin`` finite real numbers, Values refused."""
-    _check_width(inputs, nin)
-    assert isinstance(inputs, Sequence)  # checked above; narrows the type for mypy
-    if any(isinstance(x, Value) for x in inputs):
+    row = _checked_inputs(inputs, nin)
+    if any(isinstance(x, Value) for x in row):
         raise InvalidTypeError(
             "evaluate takes plain numbers, got a Value among the inputs; "
             "call the model itself, model(inputs), to build a graph from Values"
         )
-    return tuple(real_number(x, f"inputs[{index}]") for index, x in enumerate(inputs))
+    return tuple(real_number(x, f"inputs[{index}]") for index, x in enumerate(row))
 
 
-def _check_width(inputs: object, nin: int) -> None:
-    if isinstance(inputs, (str, bytes)) or not isinstance(inputs, Sequence):
+def _checked_inputs(inputs: object, nin: int) -> Sequence[Value | float]:
+    """``inputs`` as a sequence of ``nin`` items: a list or tuple as it is, an array as a list.
+
+    numpy rows (and other array-likes) go through ``tolist()``, which gives Python floats with
+    the same bits, so a model sees exactly the numbers the array holds.
+    """
+    row = inputs if isinstance(inputs, (tuple, list)) else _array_row(inputs, nin)
+    if len(row) != nin:
+        raise InvalidValueError(
+            f"inputs has {len(row)} entries but the model takes {nin}; pass {nin} numbers"
+        )
+    # The items are checked where they are used: as_value and real_number refuse non-numbers.
+    return cast("Sequence[Value | float]", row)
+
+
+def _array_row(inputs: object, nin: int) -> Sequence[object]:
+    if isinstance(inputs, (str, bytes)) or not (
+        isinstance(inputs, Sequence) or hasattr(inputs, "__array__")
+    ):
         raise InvalidTypeError(
             f"inputs must be a sequence of {nin} numbers or Values, got {describe(inputs)}"
         )
-    if len(inputs) != nin:
-        raise InvalidValueError(
-            f"inputs has {len(inputs)} entries but the model takes {nin}; pass {nin} numbers"
-        )
+    return as_sequence(inputs, "inputs", what=f"{nin} numbers or Values")

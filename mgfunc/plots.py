@@ -168,7 +168,7 @@ def plot_loss(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
     axes.set_xlabel("step")
     axes.set_ylabel("loss")
     axes.grid(alpha=0.3)
-    axes.legend(loc="upper right")
+    axes.legend(loc="best")
     return axes
 
 
@@ -203,11 +203,15 @@ def plot_accuracy(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
                 label=metric,
             )
     axes.set_ylim(-2.0, 102.0)
-    axes.set_title("Training accuracy")
+    axes.set_title(
+        "Training and validation accuracy"
+        if run.config and run.config.validation
+        else "Training accuracy"
+    )
     axes.set_xlabel("step")
     axes.set_ylabel("accuracy (%)")
     axes.grid(alpha=0.3)
-    axes.legend(loc="lower right")
+    axes.legend(loc="best")
     return axes
 
 

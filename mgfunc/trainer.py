@@ -37,7 +37,7 @@ from mgfunc.errors import (
     TrainingDivergedError,
     TrainingInterrupted,
 )
-from mgfunc.losses import Loss, LossFunction, cross_entropy, max_margin
+from mgfunc.losses import Loss, LossFunction, cross_entropy, logistic, max_margin, mse
 from mgfunc.nn import MLP
 from mgfunc.optim import SGD, Adam, Optimizer, OptimizerState, Schedule, sgd
 
@@ -208,8 +208,9 @@ def train(
         model: an MLP whose outputs fit the loss (one score, or one logit per class); it is
             not changed.
         dataset: the training data. The loss gets ``dataset.labels`` (class indices) for
-            :func:`~mgfunc.losses.cross_entropy` and for datasets of more than two classes,
-            ``dataset.ys`` (-1.0 / 1.0) otherwise.
+            :func:`~mgfunc.losses.cross_entropy`, ``dataset.ys`` (-1.0 / 1.0) for the other
+            built-in losses; a loss of your own gets ``labels`` when the model has several
+            outputs or the dataset more than two classes, ``ys`` otherwise.
         steps: how many gradient steps (0 or more).
         loss: :func:`~mgfunc.losses.max_margin` (the default), ``logistic``, ``cross_entropy``,
             ``mse``, or a function of the same shape.
@@ -346,8 +347,10 @@ def _run(
             f"on_step must be None or a function of a HistoryRow, got {describe(on_step)}; "
             "pass for example print"
         )
-    data = _data(config.loss, dataset, "dataset")
-    checked = None if validation is None else _data(config.loss, validation, "validation")
+    if not isinstance(model, MLP):
+        raise InvalidTypeError(f"model must be an MLP, got {type(model).__name__}")
+    data = _data(config.loss, model, dataset, "dataset")
+    checked = None if validation is None else _data(config.loss, model, validation, "validation")
     loss_fn, alpha, batch_size = config.loss, config.alpha, config.batch_size
     # Validates the data against the model before any work, and the starting point itself.
     start_loss = loss_fn(model, data.xs, data.targets, alpha)
@@ -528,17 +531,29 @@ def _batch(seed: Seed, step: int, size: int, batch_size: int) -> list[int]:
     return make_rng(seed, f"mgfunc.trainer.batch:{step}").sample(range(size), batch_size)
 
 
-def _data(loss: LossFunction, dataset: object, argument: str) -> _Data:
+def _data(loss: LossFunction, model: MLP, dataset: object, argument: str) -> _Data:
     if not isinstance(dataset, Dataset):
         raise InvalidTypeError(
             f"{argument} must be a Dataset, got {type(dataset).__name__}; "
             "make one with mgfunc.datasets.moons(100)"
         )
-    if loss is cross_entropy or dataset.classes > 2:
-        targets: Sequence[float] = dataset.labels
+    if loss in _SIGNED_LOSSES:
+        if dataset.classes > 2:
+            raise InvalidValueError(
+                f"the loss takes -1.0 / 1.0 labels (two classes), but {argument} has "
+                f"{dataset.classes} classes; train with loss=mgfunc.losses.cross_entropy and a "
+                f"model with one output per class, e.g. MLP.create(2, [16, {dataset.classes}])"
+            )
+        targets: Sequence[float] = dataset.ys
+    elif loss is cross_entropy or model.nout > 1 or dataset.classes > 2:
+        targets = dataset.labels
     else:
         targets = dataset.ys
     return _Data(dataset.xs, tuple(targets))
+
+
+# The built-in losses that take -1.0 / 1.0 labels (mse takes them as targets).
+_SIGNED_LOSSES = (max_margin, logistic, mse)
 
 
 @contextmanager

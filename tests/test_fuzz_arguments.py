@@ -24,11 +24,20 @@ import mgfunc
 from mgfunc import MgfuncError, Value, backward
 from mgfunc import graph as graph_module
 from mgfunc import io as model_io
-from mgfunc.datasets import DataPoint, Dataset, blobs, moons, spiral
-from mgfunc.losses import max_margin
-from mgfunc.nn import MLP, Layer, Neuron, apply_gradients, parameter_count, parameters
+from mgfunc.datasets import DataPoint, Dataset, blobs, from_arrays, moons, spiral, split, yin_yang
+from mgfunc.losses import cross_entropy, logistic, max_margin, mse
+from mgfunc.nn import (
+    MLP,
+    Layer,
+    Neuron,
+    apply_gradients,
+    parameter_count,
+    parameters,
+    with_parameters,
+)
+from mgfunc.optim import adam, adamw, sgd
 from mgfunc.topology import topological_order
-from mgfunc.trainer import official_micrograd_learning_rate, train
+from mgfunc.trainer import official_micrograd_learning_rate, resume, train
 
 SCALARS = st.one_of(
     st.integers(-10, 10),
@@ -278,6 +287,73 @@ if importlib.util.find_spec("mgfunc.plot_data") is not None:
             "decision_boundary(dataset=bad)": lambda bad: plot_data.decision_boundary(MODEL, bad),
         }
     )
+
+
+# Contract v0.2: more classes, the loss family, optimizers, training options, resume.
+THREE = yin_yang(9, seed=1)
+THREE_MODEL = MLP.create(2, [3, 3], seed=1)
+OPTIMIZER = adamw(0.1)
+OPTIMIZER_STATE = OPTIMIZER.init(MODEL)
+SHORT_RUN = train(MODEL, DATA, steps=1, learning_rate=0.1)
+
+TARGETS.update(
+    {
+        "logsumexp(bad)": lambda bad: mgfunc.logsumexp(bad),
+        "logsumexp([x, bad])": lambda bad: mgfunc.logsumexp([X, bad]),
+        "cross_entropy(xs=bad)": lambda bad: cross_entropy(THREE_MODEL, bad, THREE.labels),
+        "cross_entropy(labels=bad)": lambda bad: cross_entropy(THREE_MODEL, THREE.xs, bad),
+        "cross_entropy(labels=[0, bad])": lambda bad: cross_entropy(
+            THREE_MODEL, THREE.xs[:2], [0, bad]
+        ),
+        "cross_entropy(alpha=bad)": lambda bad: cross_entropy(
+            THREE_MODEL, THREE.xs, THREE.labels, bad
+        ),
+        "logistic(ys=bad)": lambda bad: logistic(MODEL, DATA.xs, bad),
+        "mse(targets=[1, bad])": lambda bad: mse(MODEL, [(0.0, 1.0)] * 2, [1.0, bad]),
+        "mse(model=bad)": lambda bad: mse(bad, DATA.xs, DATA.ys),
+        "yin_yang(n_samples=bad)": lambda bad: yin_yang(bad),
+        "yin_yang(r_small=bad)": lambda bad: yin_yang(6, r_small=bad),
+        "yin_yang(r_big=bad)": lambda bad: yin_yang(6, r_big=bad),
+        "spiral(classes=bad)": lambda bad: spiral(12, classes=bad),
+        "blobs(classes=bad)": lambda bad: blobs(12, classes=bad),
+        "from_arrays(xs=bad)": lambda bad: from_arrays(bad, [0, 1]),
+        "from_arrays(labels=bad)": lambda bad: from_arrays([[0.0, 1.0], [1.0, 0.0]], bad),
+        "from_arrays(name=bad)": lambda bad: from_arrays([[0.0, 1.0]], [0], name=bad),
+        "split(fractions=bad)": lambda bad: split(DATA, bad),
+        "split(dataset=bad)": lambda bad: split(bad, (0.5, 0.5)),
+        "split(seed=bad)": lambda bad: split(DATA, (0.5, 0.5), seed=bad),
+        "Dataset(classes=bad)": lambda bad: Dataset(DATA.points, classes=bad),
+        "MLP.create(activation=bad)": lambda bad: MLP.create(2, [2, 1], activation=bad),
+        "MLP.create(init=bad)": lambda bad: MLP.create(2, [2, 1], init=bad),
+        "Neuron(activation=bad)": lambda bad: Neuron(weights=[X], bias=X, activation=bad),
+        "with_parameters(numbers=bad)": lambda bad: with_parameters(MODEL, bad),
+        "with_parameters(model=bad)": lambda bad: with_parameters(bad, [0.0] * 13),
+        "sgd(learning_rate=bad)": lambda bad: sgd(bad),
+        "sgd(momentum=bad)": lambda bad: sgd(0.1, momentum=bad),
+        "adam(betas=bad)": lambda bad: adam(betas=bad),
+        "adam(eps=bad)": lambda bad: adam(eps=bad),
+        "adamw(weight_decay=bad)": lambda bad: adamw(weight_decay=bad),
+        "optimizer.init(bad)": lambda bad: OPTIMIZER.init(bad),
+        "optimizer.update(model=bad)": lambda bad: OPTIMIZER.update(bad, GRADS, OPTIMIZER_STATE),
+        "optimizer.update(grads=bad)": lambda bad: OPTIMIZER.update(MODEL, bad, OPTIMIZER_STATE),
+        "optimizer.update(state=bad)": lambda bad: OPTIMIZER.update(MODEL, GRADS, bad),
+        "sgd(schedule returning bad).update": lambda bad: sgd(_schedule_returning(bad)).update(  # type: ignore[arg-type]
+            MODEL, GRADS, sgd(0.1).init(MODEL)
+        ),
+        "train(loss=bad)": _train(loss=None),
+        "train(optimizer=bad)": lambda bad: _train(optimizer=None)(bad),
+        "train(batch_size=bad)": _train(batch_size=None),
+        "train(seed=bad)": _train(seed=None, batch_size=2),
+        "train(validation=bad)": _train(validation=None),
+        "train(snapshot_every=bad)": _train(snapshot_every=None),
+        "resume(run=bad)": lambda bad: resume(bad, DATA, steps=1, on_step=_stop),
+        "resume(dataset=bad)": lambda bad: resume(SHORT_RUN, bad, steps=1, on_step=_stop),
+        "resume(steps=bad)": lambda bad: resume(SHORT_RUN, DATA, steps=bad, on_step=_stop),
+        "resume(validation=bad)": lambda bad: resume(
+            SHORT_RUN, DATA, steps=1, validation=bad, on_step=_stop
+        ),
+    }
+)
 
 
 @pytest.mark.parametrize("target", sorted(TARGETS))

@@ -41,6 +41,33 @@ USER_SCRIPT = textwrap.dedent(
     )
     final_loss: float = run.final_loss
     first_row_loss: float = run.history[0].loss
+
+    # v0.2: numpy arrays, more classes, the loss family, optimizers, resume.
+    import numpy as np
+    from mgfunc import logsumexp
+    from mgfunc.datasets import from_arrays, split, yin_yang
+    from mgfunc.losses import Loss, cross_entropy
+    from mgfunc.optim import AdamState, adamw
+    from mgfunc.trainer import resume
+
+    points = np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 0.5]])
+    mine: Dataset = from_arrays(points, np.array([0, 1, 2]))
+    array_score: Value = model.forward(points[0])[0]
+    array_floats: tuple[float, ...] = model.evaluate(np.array([0.5, -0.5]))
+    array_loss: Loss = max_margin(model, points, np.array([1, -1, 1]))
+    three: MLP = MLP.create(2, [8, 3], activation="tanh", init="scaled", seed=0)
+    parts: tuple[Dataset, ...] = split(yin_yang(30), (0.8, 0.2), seed=0)
+    optimizer = adamw(0.1, weight_decay=1e-4)
+    state: AdamState = optimizer.init(three)
+    stepped_three, next_state = optimizer.update(
+        three, backward(cross_entropy(three, mine.xs, mine.labels).total_loss), state
+    )
+    three_run: TrainingRun = train(
+        three, parts[0], steps=2, loss=cross_entropy, optimizer=optimizer, validation=parts[1]
+    )
+    longer: TrainingRun = resume(three_run, parts[0], steps=1, validation=parts[1])
+    val_loss: float | None = longer.history[0].val_loss
+    total_lse: Value = logsumexp([x, y])
     """
 )
 
