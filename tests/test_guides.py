@@ -33,6 +33,7 @@ GUIDES = ROOT / "guides"
 GUIDE_NAMES = (
     "getting_started.md",
     "micrograd_demo_walkthrough.md",
+    "beyond_the_demo.md",
     "design_notes.md",
     "api_reference.md",
     "troubleshooting.md",
