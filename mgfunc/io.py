@@ -1,16 +1,19 @@
-"""Save and load models and training histories as JSON, exactly and safely.
+"""Save and load models, training histories and whole training runs as JSON, exactly and safely.
 
-Two formats, each a JSON object with a ``"format"`` and a ``"version"``:
+Three formats, each a JSON object with a ``"format"`` and a ``"version"``:
 
 - ``mgfunc.model``: every layer and neuron, each weight and bias with its label, and each
   neuron's activation (``"relu"``, ``"tanh"`` or ``"sigmoid"``);
-- ``mgfunc.history``: a run's history rows, validation columns included.
+- ``mgfunc.history``: a run's history rows, validation columns included;
+- ``mgfunc.run``: everything :func:`mgfunc.trainer.resume` needs to continue a run exactly:
+  the model, the history, the final loss and accuracy, the optimizer and its state (momentum
+  buffer, Adam's moments, step count), the training configuration, the snapshots.
 
 Floats are written with Python's shortest round-trip ``repr``, so every number comes back bit
 for bit (``-0.0`` and subnormals included). Loading checks the whole file before building
 anything: a truncated, tampered, inconsistent or foreign file raises
 :class:`~mgfunc.errors.ModelFileError` naming the file and the field's path, such as
-``layers[0].neurons[2].weights[1]``. There is no pickle, so loading a file never runs code.
+``optimizer_state.first_moment[3]``. There is no pickle, so loading a file never runs code.
 Saving checks the document the same way before writing it, so a file that saves always loads;
 files are written atomically (a temporary file in the same folder, then ``os.replace``), so a
 crash never leaves half a file behind.
@@ -39,42 +42,88 @@ from typing import NoReturn, TypeVar
 import attrs
 
 from mgfunc._checks import describe
+from mgfunc._random import Seed
 from mgfunc.errors import InvalidTypeError, InvalidValueError, ModelFileError
+from mgfunc.losses import LOSSES
 from mgfunc.nn import ACTIVATIONS, MLP, Layer, Neuron
-from mgfunc.trainer import HistoryRow, TrainingRun
+from mgfunc.optim import SGD, Adam, AdamState, Optimizer, OptimizerState, Schedule, SGDState
+from mgfunc.trainer import (
+    HistoryRow,
+    Snapshot,
+    TrainingConfig,
+    TrainingRun,
+    official_micrograd_learning_rate,
+)
 from mgfunc.value import Value
 
 __all__ = [
     "HISTORY_FORMAT",
     "MODEL_FORMAT",
+    "RUN_FORMAT",
     "VERSION",
     "history_from_json",
     "history_to_json",
     "load_history",
     "load_model",
+    "load_run",
     "model_from_json",
     "model_to_json",
+    "run_from_json",
+    "run_to_json",
     "save_history",
     "save_model",
+    "save_run",
 ]
 
 MODEL_FORMAT = "mgfunc.model"
 HISTORY_FORMAT = "mgfunc.history"
+RUN_FORMAT = "mgfunc.run"
 VERSION = 2
-"""The version every format is written at."""
+"""The version every format is written at (run files begin at version 2)."""
 
 PathArgument = str | os.PathLike[str]
 _T = TypeVar("_T")
 
-_READABLE = {MODEL_FORMAT: (1, 2), HISTORY_FORMAT: (1, 2)}
-_KIND_NAMES = {MODEL_FORMAT: "model", HISTORY_FORMAT: "history"}
-_LOADERS = {MODEL_FORMAT: "load_model", HISTORY_FORMAT: "load_history"}
+_READABLE = {MODEL_FORMAT: (1, 2), HISTORY_FORMAT: (1, 2), RUN_FORMAT: (2,)}
+_KIND_NAMES = {MODEL_FORMAT: "model", HISTORY_FORMAT: "history", RUN_FORMAT: "run"}
+_LOADERS = {MODEL_FORMAT: "load_model", HISTORY_FORMAT: "load_history", RUN_FORMAT: "load_run"}
 _STRING_SOURCE = "<string>"
+_OFFICIAL_SCHEDULE = "official_micrograd_learning_rate"
 
 _MODEL_KEYS = ("nin", "nouts", "layers")
 _NEURON_KEYS = ("nonlinear", "weights", "bias", "weight_labels", "bias_label")
 _ROW_NUMBERS = ("loss", "data_loss", "reg_loss", "accuracy", "learning_rate")
 _ROW_VALIDATION = ("val_loss", "val_accuracy")
+_RUN_KEYS = (
+    "final_model",
+    "history",
+    "final_loss",
+    "final_accuracy",
+    "optimizer_state",
+    "snapshots",
+    "config",
+    "steps",
+)
+_CONFIG_KEYS = (
+    "loss",
+    "optimizer",
+    "alpha",
+    "batch_size",
+    "seed",
+    "log_every",
+    "snapshot_every",
+    "validation",
+)
+_OPTIMIZER_KEYS = {
+    "sgd": ("name", "learning_rate", "momentum"),
+    "adam": ("name", "learning_rate", "betas", "eps", "weight_decay"),
+    "adamw": ("name", "learning_rate", "betas", "eps", "weight_decay"),
+}
+_STATE_KEYS = {
+    SGD: ("step", "shape", "velocity"),
+    Adam: ("step", "shape", "first_moment", "second_moment"),
+}
+
 
 # Writing.
 
@@ -122,6 +171,34 @@ def history_to_json(run_or_history: TrainingRun | Sequence[HistoryRow]) -> str:
     """
     rows = [_fields(row) for row in _history_rows(run_or_history, "run_or_history")]
     return _encode(HISTORY_FORMAT, {"rows": rows}, _read_history, "history")
+
+
+def run_to_json(run: TrainingRun) -> str:
+    """A training run as JSON text in the ``mgfunc.run`` format, version 2.
+
+    Args:
+        run: a run returned by :func:`~mgfunc.trainer.train` or
+            :func:`~mgfunc.trainer.resume` (or carried by a ``TrainingDivergedError`` or
+            ``TrainingInterrupted``); it is not changed.
+
+    Returns:
+        The JSON text, ending with a newline.
+
+    Raises:
+        InvalidTypeError: ``run`` is not a TrainingRun, or one of its parts has the wrong type.
+        InvalidValueError: the run cannot be saved: a custom loss function or learning-rate
+            schedule (a file names them, and only mgfunc's own have names), a NaN or infinite
+            number, or parts that do not fit together.
+
+    >>> from mgfunc.datasets import moons
+    >>> from mgfunc.nn import MLP
+    >>> from mgfunc.trainer import train
+    >>> run = train(MLP.create(2, [4, 1], seed=0), moons(10, seed=0), steps=2)
+    >>> run_from_json(run_to_json(run)) == run
+    True
+    """
+    _expect(run, TrainingRun, "run", "a TrainingRun", "pass what mgfunc.trainer.train returned")
+    return _encode(RUN_FORMAT, _run_document(run), _read_run, "run")
 
 
 def save_model(model: MLP, path: PathArgument) -> None:
@@ -173,6 +250,36 @@ def save_history(run_or_history: TrainingRun | Sequence[HistoryRow], path: PathA
     _write_atomically(target, history_to_json(run_or_history))
 
 
+def save_run(run: TrainingRun, path: PathArgument) -> None:
+    """Write a training run to ``path`` as JSON, atomically (see :func:`run_to_json`).
+
+    Everything is checked before the file is opened: a run that cannot be saved leaves no file
+    behind (and an existing file as it was).
+
+    Args:
+        run: the TrainingRun to save.
+        path: the file to write (a str or path-like); an existing file is replaced.
+
+    Raises:
+        InvalidTypeError, InvalidValueError: as :func:`run_to_json`, or ``path`` is not a str
+            or path-like.
+        OSError: the file cannot be written.
+
+    >>> import os, tempfile
+    >>> from mgfunc.datasets import moons
+    >>> from mgfunc.nn import MLP
+    >>> from mgfunc.optim import adamw
+    >>> from mgfunc.trainer import resume, train
+    >>> data, model = moons(20, seed=0), MLP.create(2, [4, 1], seed=0)
+    >>> path = os.path.join(tempfile.mkdtemp(), "run.json")
+    >>> save_run(train(model, data, steps=2, optimizer=adamw(0.05)), path)
+    >>> resume(load_run(path), data, steps=2) == train(model, data, steps=4, optimizer=adamw(0.05))
+    True
+    """
+    target = _check_path(path)
+    _write_atomically(target, run_to_json(run))
+
+
 # Reading.
 
 
@@ -219,6 +326,30 @@ def history_from_json(text: str) -> tuple[HistoryRow, ...]:
     ()
     """
     return _decode(_check_text(text), _STRING_SOURCE, HISTORY_FORMAT, _read_history)
+
+
+def run_from_json(text: str) -> TrainingRun:
+    """The TrainingRun described by JSON text in the ``mgfunc.run`` format.
+
+    Args:
+        text: the JSON text, as written by :func:`run_to_json`.
+
+    Returns:
+        A new TrainingRun equal to the saved one, float for float, that
+        :func:`~mgfunc.trainer.resume` continues exactly.
+
+    Raises:
+        InvalidTypeError: ``text`` is not a str.
+        ModelFileError: the text is not valid JSON, not an ``mgfunc.run`` document of a version
+            this mgfunc reads, or a field is missing, of the wrong type, or inconsistent.
+
+    >>> run_from_json('{"format": "mgfunc.run", "version": 2}')
+    Traceback (most recent call last):
+    ...
+    mgfunc.errors.ModelFileError: <string>: the document is missing the key(s) config, \
+final_accuracy, final_loss, final_model, history, optimizer_state, snapshots, steps
+    """
+    return _decode(_check_text(text), _STRING_SOURCE, RUN_FORMAT, _read_run)
 
 
 def load_model(path: PathArgument) -> MLP:
@@ -276,6 +407,38 @@ def load_history(path: PathArgument) -> tuple[HistoryRow, ...]:
     return _decode(_read(source), source, HISTORY_FORMAT, _read_history)
 
 
+def load_run(path: PathArgument) -> TrainingRun:
+    """Read a training run saved by :func:`save_run`; :func:`~mgfunc.trainer.resume` continues it.
+
+    Args:
+        path: the file to read (a str or path-like).
+
+    Returns:
+        A new TrainingRun equal to the saved one, float for float.
+
+    Raises:
+        InvalidTypeError: ``path`` is not a str or path-like.
+        InvalidValueError: ``path`` contains a NUL character.
+        ModelFileError: the file is truncated, not UTF-8 JSON, of another format or version,
+            tampered with, or inconsistent (an optimizer state that does not fit the model,
+            history steps out of order, an unknown loss or optimizer name, ...); the message
+            names the file and the field's path.
+        OSError: the file cannot be read.
+
+    >>> import os, tempfile
+    >>> from mgfunc.datasets import moons
+    >>> from mgfunc.nn import MLP
+    >>> from mgfunc.trainer import train
+    >>> run = train(MLP.create(2, [4, 1], seed=0), moons(10, seed=0), steps=2)
+    >>> path = os.path.join(tempfile.mkdtemp(), "run.json")
+    >>> save_run(run, path)
+    >>> load_run(path) == run
+    True
+    """
+    source = _check_path(path)
+    return _decode(_read(source), source, RUN_FORMAT, _read_run)
+
+
 # From objects to plain JSON values. Only the shape is built here; every number and every
 # consistency rule is checked by reading the result back before it is written (see _encode).
 
@@ -327,12 +490,83 @@ def _history_rows(run_or_history: object, where: str) -> tuple[HistoryRow, ...]:
     return tuple(run_or_history)
 
 
+def _run_document(run: TrainingRun) -> dict[str, object]:
+    snapshots = []
+    for index, snapshot in enumerate(run.snapshots):
+        where = f"run.snapshots[{index}]"
+        if not isinstance(snapshot, tuple) or len(snapshot) != 2:
+            raise InvalidTypeError(
+                f"{where} must be a (step, model) pair, got {describe(snapshot)}"
+            )
+        step, model = snapshot
+        snapshots.append({"step": step, "model": _model_document(model, f"{where}[1]")})
+    return {
+        "final_model": _model_document(run.final_model, "run.final_model"),
+        "history": [_fields(row) for row in _history_rows(run.history, "run.history")],
+        "final_loss": run.final_loss,
+        "final_accuracy": run.final_accuracy,
+        "optimizer_state": _state_document(run.optimizer_state),
+        "snapshots": snapshots,
+        "config": _config_document(run.config),
+        "steps": run.steps,
+    }
+
+
+def _state_document(state: OptimizerState | None) -> dict[str, object] | None:
+    if state is None:
+        return None
+    _expect(state, (SGDState, AdamState), "run.optimizer_state", "an SGDState or AdamState")
+    return _fields(state)
+
+
+def _config_document(config: TrainingConfig | None) -> dict[str, object] | None:
+    if config is None:
+        return None
+    _expect(config, TrainingConfig, "run.config", "the TrainingConfig train made, or None")
+    optimizer = config.optimizer
+    _expect(optimizer, (SGD, Adam), "run.config.optimizer", "an optimizer of mgfunc.optim")
+    return {
+        **_fields(config),
+        "loss": _loss_name(config.loss),
+        "optimizer": {
+            **_fields(optimizer),
+            "learning_rate": _rate_document(optimizer.learning_rate),
+        },
+    }
+
+
 def _fields(instance: attrs.AttrsInstance) -> dict[str, object]:
     """An attrs instance's fields by name, its tuples as lists (as JSON writes them)."""
     return {
         name: list(value) if isinstance(value, tuple) else value
         for name, value in attrs.asdict(instance, recurse=False).items()
     }
+
+
+def _loss_name(loss: object) -> str:
+    for name, function in LOSSES.items():
+        if loss is function:
+            return name
+    raise InvalidValueError(
+        f"run.config.loss is {describe(loss)}, a loss of your own, which a run file cannot "
+        f"hold: it names the loss, and only mgfunc's have names ({', '.join(LOSSES)}); train "
+        "with one of them to save the run, or keep this run's model and history with "
+        "save_model and save_history"
+    )
+
+
+def _rate_document(rate: object) -> object:
+    if rate is official_micrograd_learning_rate:
+        return _OFFICIAL_SCHEDULE
+    if callable(rate):
+        raise InvalidValueError(
+            f"run.config.optimizer.learning_rate is a schedule of your own ({describe(rate)}), "
+            "which a run file cannot hold: it stores a float, or "
+            "mgfunc.trainer.official_micrograd_learning_rate by name; train with one of those "
+            "to save the run, or keep this run's model and history with save_model and "
+            "save_history"
+        )
+    return rate
 
 
 def _expect(
@@ -527,7 +761,21 @@ def _json_type(value: object) -> str:
     return describe(value)
 
 
-# The two formats.
+def _step(field: _Field, previous: int | None, steps: int | None) -> int:
+    """A step number: greater than the one before it, and at most the run's ``steps``."""
+    step = field.integer()
+    if previous is not None and step <= previous:
+        field.fail(f"must be greater than the previous step {previous}, got {step}")
+    if steps is not None and step > steps:
+        field.fail(f"must be at most the run's steps ({steps}), got {step}")
+    return step
+
+
+def _shape(model: MLP) -> tuple[int, ...]:
+    return (model.nin, *(layer.nout for layer in model.layers))
+
+
+# The three formats.
 
 
 def _read_model(document: _Field, version: int) -> MLP:
@@ -576,14 +824,14 @@ def _read_history(document: _Field, version: int) -> tuple[HistoryRow, ...]:
     return _read_rows(document.fields(("rows",))["rows"], version)
 
 
-def _read_rows(field: _Field, version: int) -> tuple[HistoryRow, ...]:
-    """History rows, in step order."""
+def _read_rows(
+    field: _Field, version: int, *, steps: int | None = None, validation: bool | None = None
+) -> tuple[HistoryRow, ...]:
+    """History rows, in step order; with ``validation``, the validation columns as it says."""
     rows: list[HistoryRow] = []
     for item in field.items():
         row = item.fields(("step", *_ROW_NUMBERS, *(_ROW_VALIDATION if version >= 2 else ())))
-        step = row["step"].integer()
-        if rows and step <= rows[-1].step:
-            row["step"].fail(f"must be greater than the previous step {rows[-1].step}, got {step}")
+        step = _step(row["step"], rows[-1].step if rows else None, steps)
         numbers = {name: row[name].number() for name in _ROW_NUMBERS}
         val_loss = val_accuracy = None
         if version >= 2:
@@ -591,8 +839,120 @@ def _read_rows(field: _Field, version: int) -> tuple[HistoryRow, ...]:
             val_accuracy = row["val_accuracy"].optional(_Field.number)
             if (val_loss is None) != (val_accuracy is None):
                 row["val_accuracy"].fail("and val_loss must both be numbers or both be null")
+            if validation is not None and (val_loss is not None) != validation:
+                expected = "a number" if validation else "null"
+                row["val_loss"].fail(f"must be {expected}: config.validation is {validation}")
         rows.append(HistoryRow(step=step, **numbers, val_loss=val_loss, val_accuracy=val_accuracy))
     return tuple(rows)
+
+
+def _read_run(document: _Field, version: int) -> TrainingRun:
+    run = document.fields(_RUN_KEYS)
+    model = _read_model(run["final_model"], version)
+    steps = run["steps"].integer()
+    config = run["config"].optional(_read_config)
+    if config is None and run["optimizer_state"].value is not None:
+        run["optimizer_state"].fail("must be null when config is null (a run built by hand)")
+    state = None
+    if config is not None:
+        state = _read_state(run["optimizer_state"], config.optimizer, model, steps)
+    # A run built by hand (no config) need not count its steps; a resumable one must.
+    most = None if config is None else steps
+    snapshots: list[Snapshot] = []
+    for item in run["snapshots"].items():
+        snapshot = item.fields(("step", "model"))
+        step = _step(snapshot["step"], snapshots[-1][0] if snapshots else None, most)
+        saved = _read_model(snapshot["model"], version)
+        if _shape(saved) != _shape(model):
+            snapshot["model"].fail(
+                f"has shape {list(_shape(saved))} but final_model has shape {list(_shape(model))}"
+            )
+        snapshots.append((step, saved))
+    validation = None if config is None else config.validation
+    history = _read_rows(run["history"], version, steps=most, validation=validation)
+    return TrainingRun(
+        final_model=model,
+        history=history,
+        final_loss=run["final_loss"].number(),
+        final_accuracy=run["final_accuracy"].number(),
+        optimizer_state=state,
+        snapshots=tuple(snapshots),
+        config=config,
+        steps=steps,
+    )
+
+
+def _read_config(field: _Field) -> TrainingConfig:
+    config = field.fields(_CONFIG_KEYS)
+    return TrainingConfig(
+        loss=LOSSES[config["loss"].choice(tuple(LOSSES))],
+        optimizer=_read_optimizer(config["optimizer"]),
+        alpha=config["alpha"].number(least=0.0),
+        batch_size=config["batch_size"].optional(lambda size: size.integer(least=1)),
+        seed=_read_seed(config["seed"]),
+        log_every=config["log_every"].integer(least=1),
+        snapshot_every=config["snapshot_every"].optional(lambda every: every.integer(least=1)),
+        validation=config["validation"].flag(),
+    )
+
+
+def _read_seed(field: _Field) -> Seed:
+    if not isinstance(field.value, list):
+        return field.integer(least=None)
+    parts = tuple(part.integer(least=None) for part in field.items())
+    if not parts:
+        field.fail("must not be an empty list; a seed is an integer or a list of integers")
+    return parts
+
+
+def _read_optimizer(field: _Field) -> Optimizer:
+    name = field.member("name").choice(tuple(_OPTIMIZER_KEYS))
+    optimizer = field.fields(_OPTIMIZER_KEYS[name])
+    rate_field = optimizer["learning_rate"]
+    rate: float | Schedule = official_micrograd_learning_rate
+    if isinstance(rate_field.value, str) and rate_field.value != _OFFICIAL_SCHEDULE:
+        rate_field.fail(f"must be a number or {_OFFICIAL_SCHEDULE!r}, got {rate_field.value!r}")
+    if rate_field.value != _OFFICIAL_SCHEDULE:
+        rate = rate_field.number()
+    if name == "sgd":
+        return SGD(rate, optimizer["momentum"].number(least=0.0, below=1.0))
+    betas = optimizer["betas"].numbers(least=0.0, below=1.0)
+    if len(betas) != 2:
+        optimizer["betas"].fail(f"must hold 2 numbers, got {len(betas)}")
+    return Adam(
+        rate,
+        (betas[0], betas[1]),
+        optimizer["eps"].number(least=0.0),
+        optimizer["weight_decay"].number(least=0.0),
+        "adamw" if name == "adamw" else "adam",
+    )
+
+
+def _read_state(field: _Field, optimizer: Optimizer, model: MLP, steps: int) -> OptimizerState:
+    state = field.fields(_STATE_KEYS[type(optimizer)])
+    step = state["step"].integer()
+    if step != steps:
+        state["step"].fail(f"is {step} but the run has taken {steps} steps; they must agree")
+    shape = tuple(width.integer(least=1) for width in state["shape"].items())
+    if shape != _shape(model):
+        state["shape"].fail(f"is {list(shape)} but final_model has shape {list(_shape(model))}")
+    count = len(model.parameters())
+    if isinstance(optimizer, SGD):
+        velocity = state["velocity"].numbers()
+        # The buffer starts empty and holds one number per parameter after a step with momentum.
+        expected = count if optimizer.momentum != 0.0 and step > 0 else 0
+        if len(velocity) != expected:
+            state["velocity"].fail(
+                f"holds {len(velocity)} numbers but must hold {expected} (one per parameter "
+                "of final_model once a step with momentum is taken, none before or without)"
+            )
+        return SGDState(step, shape, velocity)
+    first = state["first_moment"].numbers()
+    second = state["second_moment"].numbers(least=0.0)  # a running mean of squares
+    for name, moment in (("first_moment", first), ("second_moment", second)):
+        if len(moment) != count:
+            state[name].fail(f"holds {len(moment)} numbers but final_model has {count} parameters")
+    return AdamState(step, shape, first, second)
 
 
 # Paths and atomic writes.
@@ -614,8 +974,8 @@ def _check_path(path: object) -> str:
 def _check_text(text: object) -> str:
     if not isinstance(text, str):
         raise InvalidTypeError(
-            f"text must be a str of JSON, got {describe(text)}; pass what model_to_json or "
-            "history_to_json returned"
+            f"text must be a str of JSON, got {describe(text)}; pass what model_to_json, "
+            "history_to_json or run_to_json returned"
         )
     return text
 
