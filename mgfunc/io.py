@@ -1,16 +1,29 @@
-"""Save and load models and training histories as JSON, exactly and safely.
+"""Save and load models, training histories and whole training runs as JSON, exactly and safely.
 
-A model file is plain JSON (``"format": "mgfunc.model"``, ``"version": 1``) that lists every
-layer, neuron, weight, bias and label. Floats are written with Python's shortest round-trip
-``repr``, so every weight comes back bit for bit (``-0.0`` and subnormals included). Loading
-checks everything before building anything: a truncated, tampered or foreign file raises
-:class:`~mgfunc.errors.ModelFileError` naming the file and the field. There is no pickle, so
-loading a file never runs code. Files are written atomically: a temporary file in the same
-folder, then ``os.replace``, so a crash never leaves half a model behind.
+Three formats, each a JSON object with a ``"format"`` and a ``"version"``:
+
+- ``mgfunc.model``: every layer and neuron, each weight and bias with its label, and each
+  neuron's activation (``"relu"``, ``"tanh"`` or ``"sigmoid"``);
+- ``mgfunc.history``: a run's history rows, validation columns included;
+- ``mgfunc.run``: everything :func:`mgfunc.trainer.resume` needs to continue a run exactly:
+  the model, the history, the final loss and accuracy, the optimizer and its state (momentum
+  buffer, Adam's moments, step count), the training configuration, the snapshots.
+
+Floats are written with Python's shortest round-trip ``repr``, so every number comes back bit
+for bit (``-0.0`` and subnormals included). Loading checks the whole file before building
+anything: a truncated, tampered, inconsistent or foreign file raises
+:class:`~mgfunc.errors.ModelFileError` naming the file and the field's path, such as
+``optimizer_state.first_moment[3]``. There is no pickle, so loading a file never runs code.
+Saving checks the document the same way before writing it, so a file that saves always loads;
+files are written atomically (a temporary file in the same folder, then ``os.replace``), so a
+crash never leaves half a file behind.
+
+Files are written at :data:`VERSION` 2. Model and history files of version 1 (from before
+activations and validation columns) still load, their neurons as ReLU neurons.
 
 >>> import os, tempfile
 >>> from mgfunc.nn import MLP
->>> model = MLP.create(2, [4, 1], seed=0)
+>>> model = MLP.create(2, [4, 1], activation="tanh", seed=0)
 >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
 >>> save_model(model, path)
 >>> load_model(path) == model
@@ -23,47 +36,100 @@ import json
 import math
 import os
 import secrets
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Callable, Collection, Sequence
+from typing import NoReturn, TypeVar
+
+import attrs
 
 from mgfunc._checks import describe
+from mgfunc._random import Seed
 from mgfunc.errors import InvalidTypeError, InvalidValueError, ModelFileError
-from mgfunc.nn import MLP, Layer, Neuron
-from mgfunc.trainer import HistoryRow, TrainingRun
+from mgfunc.losses import LOSSES
+from mgfunc.nn import ACTIVATIONS, MLP, Layer, Neuron
+from mgfunc.optim import SGD, Adam, AdamState, Optimizer, OptimizerState, Schedule, SGDState
+from mgfunc.trainer import (
+    HistoryRow,
+    Snapshot,
+    TrainingConfig,
+    TrainingRun,
+    official_micrograd_learning_rate,
+)
 from mgfunc.value import Value
 
 __all__ = [
     "HISTORY_FORMAT",
     "MODEL_FORMAT",
+    "RUN_FORMAT",
     "VERSION",
     "history_from_json",
     "history_to_json",
     "load_history",
     "load_model",
+    "load_run",
     "model_from_json",
     "model_to_json",
+    "run_from_json",
+    "run_to_json",
     "save_history",
     "save_model",
+    "save_run",
 ]
 
 MODEL_FORMAT = "mgfunc.model"
 HISTORY_FORMAT = "mgfunc.history"
-VERSION = 1
+RUN_FORMAT = "mgfunc.run"
+VERSION = 2
+"""The version every format is written at (run files begin at version 2)."""
 
 PathArgument = str | os.PathLike[str]
-JSON = dict[str, object] | list[object] | str | int | float | bool | None
 _T = TypeVar("_T")
 
-_NEURON_KEYS = frozenset({"nonlinear", "weights", "bias", "weight_labels", "bias_label"})
-_HISTORY_FLOATS = ("loss", "data_loss", "reg_loss", "accuracy", "learning_rate")
+_READABLE = {MODEL_FORMAT: (1, 2), HISTORY_FORMAT: (1, 2), RUN_FORMAT: (2,)}
+_KIND_NAMES = {MODEL_FORMAT: "model", HISTORY_FORMAT: "history", RUN_FORMAT: "run"}
+_LOADERS = {MODEL_FORMAT: "load_model", HISTORY_FORMAT: "load_history", RUN_FORMAT: "load_run"}
 _STRING_SOURCE = "<string>"
+_OFFICIAL_SCHEDULE = "official_micrograd_learning_rate"
+
+_MODEL_KEYS = ("nin", "nouts", "layers")
+_NEURON_KEYS = ("nonlinear", "weights", "bias", "weight_labels", "bias_label")
+_ROW_NUMBERS = ("loss", "data_loss", "reg_loss", "accuracy", "learning_rate")
+_ROW_VALIDATION = ("val_loss", "val_accuracy")
+_RUN_KEYS = (
+    "final_model",
+    "history",
+    "final_loss",
+    "final_accuracy",
+    "optimizer_state",
+    "snapshots",
+    "config",
+    "steps",
+)
+_CONFIG_KEYS = (
+    "loss",
+    "optimizer",
+    "alpha",
+    "batch_size",
+    "seed",
+    "log_every",
+    "snapshot_every",
+    "validation",
+)
+_OPTIMIZER_KEYS = {
+    "sgd": ("name", "learning_rate", "momentum"),
+    "adam": ("name", "learning_rate", "betas", "eps", "weight_decay"),
+    "adamw": ("name", "learning_rate", "betas", "eps", "weight_decay"),
+}
+_STATE_KEYS = {
+    SGD: ("step", "shape", "velocity"),
+    Adam: ("step", "shape", "first_moment", "second_moment"),
+}
 
 
 # Writing.
 
 
 def model_to_json(model: MLP) -> str:
-    """The model as JSON text in the ``mgfunc.model`` format, version 1.
+    """The model as JSON text in the ``mgfunc.model`` format, version 2.
 
     Args:
         model: the MLP to describe; it is not changed.
@@ -80,41 +146,11 @@ def model_to_json(model: MLP) -> str:
     >>> model_from_json(text) == MLP.create(1, [1], seed=0)
     True
     """
-    if not isinstance(model, MLP):
-        raise InvalidTypeError(
-            f"model must be an MLP, got {describe(model)}; pass for example "
-            "MLP.create(2, [16, 16, 1]) or a TrainingRun's final_model"
-        )
-    layers = []
-    for i, layer in enumerate(model.layers):
-        neurons = []
-        for j, neuron in enumerate(layer.neurons):
-            where = f"layers[{i}].neurons[{j}]"
-            neurons.append(
-                {
-                    "nonlinear": neuron.nonlinear,
-                    "weights": [
-                        _finite_parameter(w, f"{where}.weights[{k}]")
-                        for k, w in enumerate(neuron.weights)
-                    ],
-                    "bias": _finite_parameter(neuron.bias, f"{where}.bias"),
-                    "weight_labels": [w.label for w in neuron.weights],
-                    "bias_label": neuron.bias.label,
-                }
-            )
-        layers.append({"neurons": neurons})
-    document = {
-        "format": MODEL_FORMAT,
-        "version": VERSION,
-        "nin": model.nin,
-        "nouts": [layer.nout for layer in model.layers],
-        "layers": layers,
-    }
-    return json.dumps(document, indent=1, allow_nan=False) + "\n"
+    return _encode(MODEL_FORMAT, _model_document(model, "model"), _read_model, "model")
 
 
 def history_to_json(run_or_history: TrainingRun | Sequence[HistoryRow]) -> str:
-    """A training history as JSON text in the ``mgfunc.history`` format, version 1.
+    """A training history as JSON text in the ``mgfunc.history`` format, version 2.
 
     Args:
         run_or_history: a :class:`~mgfunc.trainer.TrainingRun` or a sequence of its rows.
@@ -123,9 +159,9 @@ def history_to_json(run_or_history: TrainingRun | Sequence[HistoryRow]) -> str:
         The JSON text, ending with a newline.
 
     Raises:
-        InvalidTypeError: the argument is neither a TrainingRun nor a sequence of HistoryRow,
-            or a row field has the wrong type.
-        InvalidValueError: a row holds a NaN or infinite number.
+        InvalidTypeError: the argument is neither a TrainingRun nor a sequence of HistoryRow.
+        InvalidValueError: a row holds a NaN or infinite number, a field of the wrong type, or
+            the rows' steps are not increasing.
 
     >>> from mgfunc.trainer import HistoryRow
     >>> row = HistoryRow(step=0, loss=1.5, data_loss=1.0, reg_loss=0.5, accuracy=0.5,
@@ -133,13 +169,36 @@ def history_to_json(run_or_history: TrainingRun | Sequence[HistoryRow]) -> str:
     >>> history_from_json(history_to_json([row])) == (row,)
     True
     """
-    rows = _history_rows(run_or_history)
-    document = {
-        "format": HISTORY_FORMAT,
-        "version": VERSION,
-        "rows": [_row_document(index, row) for index, row in enumerate(rows)],
-    }
-    return json.dumps(document, indent=1, allow_nan=False) + "\n"
+    rows = [_fields(row) for row in _history_rows(run_or_history, "run_or_history")]
+    return _encode(HISTORY_FORMAT, {"rows": rows}, _read_history, "history")
+
+
+def run_to_json(run: TrainingRun) -> str:
+    """A training run as JSON text in the ``mgfunc.run`` format, version 2.
+
+    Args:
+        run: a run returned by :func:`~mgfunc.trainer.train` or
+            :func:`~mgfunc.trainer.resume` (or carried by a ``TrainingDivergedError`` or
+            ``TrainingInterrupted``); it is not changed.
+
+    Returns:
+        The JSON text, ending with a newline.
+
+    Raises:
+        InvalidTypeError: ``run`` is not a TrainingRun, or one of its parts has the wrong type.
+        InvalidValueError: the run cannot be saved: a custom loss function or learning-rate
+            schedule (a file names them, and only mgfunc's own have names), a NaN or infinite
+            number, or parts that do not fit together.
+
+    >>> from mgfunc.datasets import moons
+    >>> from mgfunc.nn import MLP
+    >>> from mgfunc.trainer import train
+    >>> run = train(MLP.create(2, [4, 1], seed=0), moons(10, seed=0), steps=2)
+    >>> run_from_json(run_to_json(run)) == run
+    True
+    """
+    _expect(run, TrainingRun, "run", "a TrainingRun", "pass what mgfunc.trainer.train returned")
+    return _encode(RUN_FORMAT, _run_document(run), _read_run, "run")
 
 
 def save_model(model: MLP, path: PathArgument) -> None:
@@ -191,34 +250,65 @@ def save_history(run_or_history: TrainingRun | Sequence[HistoryRow], path: PathA
     _write_atomically(target, history_to_json(run_or_history))
 
 
+def save_run(run: TrainingRun, path: PathArgument) -> None:
+    """Write a training run to ``path`` as JSON, atomically (see :func:`run_to_json`).
+
+    Everything is checked before the file is opened: a run that cannot be saved leaves no file
+    behind (and an existing file as it was).
+
+    Args:
+        run: the TrainingRun to save.
+        path: the file to write (a str or path-like); an existing file is replaced.
+
+    Raises:
+        InvalidTypeError, InvalidValueError: as :func:`run_to_json`, or ``path`` is not a str
+            or path-like.
+        OSError: the file cannot be written.
+
+    >>> import os, tempfile
+    >>> from mgfunc.datasets import moons
+    >>> from mgfunc.nn import MLP
+    >>> from mgfunc.optim import adamw
+    >>> from mgfunc.trainer import resume, train
+    >>> data, model = moons(20, seed=0), MLP.create(2, [4, 1], seed=0)
+    >>> path = os.path.join(tempfile.mkdtemp(), "run.json")
+    >>> save_run(train(model, data, steps=2, optimizer=adamw(0.05)), path)
+    >>> resume(load_run(path), data, steps=2) == train(model, data, steps=4, optimizer=adamw(0.05))
+    True
+    """
+    target = _check_path(path)
+    _write_atomically(target, run_to_json(run))
+
+
 # Reading.
 
 
 def model_from_json(text: str) -> MLP:
-    """The MLP described by JSON text in the ``mgfunc.model`` format.
+    """The MLP described by JSON text in the ``mgfunc.model`` format (version 1 or 2).
 
     Args:
         text: the JSON text, as written by :func:`model_to_json`.
 
     Returns:
-        A new MLP with exactly the saved weights, biases, labels and layer shapes.
+        A new MLP with exactly the saved weights, biases, labels, activations and shapes.
 
     Raises:
         InvalidTypeError: ``text`` is not a str.
-        ModelFileError: the text is not valid JSON, not a version 1 ``mgfunc.model``
-            document, or a field is missing, of the wrong type, or inconsistent.
+        ModelFileError: the text is not valid JSON, not an ``mgfunc.model`` document of a
+            version this mgfunc reads, or a field is missing, of the wrong type, or
+            inconsistent.
 
-    >>> model_from_json('{"format": "mgfunc.history", "version": 1, "rows": []}')
+    >>> model_from_json('{"format": "mgfunc.history", "version": 2, "rows": []}')
     Traceback (most recent call last):
     ...
     mgfunc.errors.ModelFileError: <string>: format is 'mgfunc.history' but a model file has \
 format 'mgfunc.model'; read this file with mgfunc.io.load_history
     """
-    return _model_from_document(_parse(_check_text(text), _STRING_SOURCE), _STRING_SOURCE)
+    return _decode(_check_text(text), _STRING_SOURCE, MODEL_FORMAT, _read_model)
 
 
 def history_from_json(text: str) -> tuple[HistoryRow, ...]:
-    """The history rows described by JSON text in the ``mgfunc.history`` format.
+    """The history rows described by JSON text in the ``mgfunc.history`` format (version 1 or 2).
 
     Args:
         text: the JSON text, as written by :func:`history_to_json`.
@@ -228,17 +318,42 @@ def history_from_json(text: str) -> tuple[HistoryRow, ...]:
 
     Raises:
         InvalidTypeError: ``text`` is not a str.
-        ModelFileError: the text is not valid JSON, not a version 1 ``mgfunc.history``
-            document, or a field is missing, of the wrong type, or inconsistent.
+        ModelFileError: the text is not valid JSON, not an ``mgfunc.history`` document of a
+            version this mgfunc reads, or a field is missing, of the wrong type, or
+            inconsistent.
 
-    >>> history_from_json('{"format": "mgfunc.history", "version": 1, "rows": []}')
+    >>> history_from_json('{"format": "mgfunc.history", "version": 2, "rows": []}')
     ()
     """
-    return _history_from_document(_parse(_check_text(text), _STRING_SOURCE), _STRING_SOURCE)
+    return _decode(_check_text(text), _STRING_SOURCE, HISTORY_FORMAT, _read_history)
+
+
+def run_from_json(text: str) -> TrainingRun:
+    """The TrainingRun described by JSON text in the ``mgfunc.run`` format.
+
+    Args:
+        text: the JSON text, as written by :func:`run_to_json`.
+
+    Returns:
+        A new TrainingRun equal to the saved one, float for float, that
+        :func:`~mgfunc.trainer.resume` continues exactly.
+
+    Raises:
+        InvalidTypeError: ``text`` is not a str.
+        ModelFileError: the text is not valid JSON, not an ``mgfunc.run`` document of a version
+            this mgfunc reads, or a field is missing, of the wrong type, or inconsistent.
+
+    >>> run_from_json('{"format": "mgfunc.run", "version": 2}')
+    Traceback (most recent call last):
+    ...
+    mgfunc.errors.ModelFileError: <string>: the document is missing the key(s) config, \
+final_accuracy, final_loss, final_model, history, optimizer_state, snapshots, steps
+    """
+    return _decode(_check_text(text), _STRING_SOURCE, RUN_FORMAT, _read_run)
 
 
 def load_model(path: PathArgument) -> MLP:
-    """Read a model saved by :func:`save_model`.
+    """Read a model saved by :func:`save_model` (version 1 files too).
 
     Args:
         path: the file to read (a str or path-like).
@@ -256,18 +371,18 @@ def load_model(path: PathArgument) -> MLP:
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "broken.json")
     >>> with open(path, "w") as file:
-    ...     _ = file.write('{"format": "mgfunc.model", "version": 1')
+    ...     _ = file.write('{"format": "mgfunc.model", "version": 2')
     >>> load_model(path)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
     mgfunc.errors.ModelFileError: ...broken.json: not valid JSON (truncated or corrupted?)...
     """
     source = _check_path(path)
-    return _model_from_document(_parse(_read(source), source), source)
+    return _decode(_read(source), source, MODEL_FORMAT, _read_model)
 
 
 def load_history(path: PathArgument) -> tuple[HistoryRow, ...]:
-    """Read a history saved by :func:`save_history`.
+    """Read a history saved by :func:`save_history` (version 1 files too).
 
     Args:
         path: the file to read (a str or path-like).
@@ -289,98 +404,206 @@ def load_history(path: PathArgument) -> tuple[HistoryRow, ...]:
     ()
     """
     source = _check_path(path)
-    return _history_from_document(_parse(_read(source), source), source)
+    return _decode(_read(source), source, HISTORY_FORMAT, _read_history)
 
 
-# Checks on the way out.
+def load_run(path: PathArgument) -> TrainingRun:
+    """Read a training run saved by :func:`save_run`; :func:`~mgfunc.trainer.resume` continues it.
+
+    Args:
+        path: the file to read (a str or path-like).
+
+    Returns:
+        A new TrainingRun equal to the saved one, float for float.
+
+    Raises:
+        InvalidTypeError: ``path`` is not a str or path-like.
+        InvalidValueError: ``path`` contains a NUL character.
+        ModelFileError: the file is truncated, not UTF-8 JSON, of another format or version,
+            tampered with, or inconsistent (an optimizer state that does not fit the model,
+            history steps out of order, an unknown loss or optimizer name, ...); the message
+            names the file and the field's path.
+        OSError: the file cannot be read.
+
+    >>> import os, tempfile
+    >>> from mgfunc.datasets import moons
+    >>> from mgfunc.nn import MLP
+    >>> from mgfunc.trainer import train
+    >>> run = train(MLP.create(2, [4, 1], seed=0), moons(10, seed=0), steps=2)
+    >>> path = os.path.join(tempfile.mkdtemp(), "run.json")
+    >>> save_run(run, path)
+    >>> load_run(path) == run
+    True
+    """
+    source = _check_path(path)
+    return _decode(_read(source), source, RUN_FORMAT, _read_run)
 
 
-def _finite_parameter(value: Value, where: str) -> float:
-    if not math.isfinite(value.data):
-        raise InvalidValueError(
-            f"model: {where} is {value.data!r}; a model with NaN or infinite parameters "
-            "cannot be saved (the training diverged: lower the learning rate)"
-        )
-    return value.data
+# From objects to plain JSON values. Only the shape is built here; every number and every
+# consistency rule is checked by reading the result back before it is written (see _encode).
 
 
-def _history_rows(run_or_history: object) -> tuple[HistoryRow, ...]:
+def _encode(kind: str, body: dict[str, object], read: _Reader[object], what: str) -> str:
+    try:
+        read(_Field(body, what), VERSION)
+    except ModelFileError as error:
+        raise InvalidValueError(f"cannot save {error}") from None
+    document = {"format": kind, "version": VERSION, **body}
+    return json.dumps(document, indent=1, allow_nan=False) + "\n"
+
+
+def _model_document(model: MLP, where: str) -> dict[str, object]:
+    _expect(
+        model, MLP, where, "an MLP", "pass e.g. MLP.create(2, [16, 16, 1]) or a run's final_model"
+    )
+    return {
+        "nin": model.nin,
+        "nouts": [layer.nout for layer in model.layers],
+        "layers": [
+            {"neurons": [_neuron_document(neuron) for neuron in layer.neurons]}
+            for layer in model.layers
+        ],
+    }
+
+
+def _neuron_document(neuron: Neuron) -> dict[str, object]:
+    return {
+        "activation": neuron.activation,
+        "nonlinear": neuron.nonlinear,
+        "weights": [weight.data for weight in neuron.weights],
+        "bias": neuron.bias.data,
+        "weight_labels": [weight.label for weight in neuron.weights],
+        "bias_label": neuron.bias.label,
+    }
+
+
+def _history_rows(run_or_history: object, where: str) -> tuple[HistoryRow, ...]:
     if isinstance(run_or_history, TrainingRun):
-        return run_or_history.history
+        return _history_rows(run_or_history.history, f"{where}.history")
     if isinstance(run_or_history, (str, bytes)) or not isinstance(run_or_history, Sequence):
         raise InvalidTypeError(
-            f"run_or_history must be a TrainingRun or a sequence of HistoryRow, got "
+            f"{where} must be a TrainingRun or a sequence of HistoryRow, got "
             f"{describe(run_or_history)}; pass the result of mgfunc.trainer.train"
         )
     for index, row in enumerate(run_or_history):
-        if not isinstance(row, HistoryRow):
-            raise InvalidTypeError(
-                f"run_or_history[{index}] must be a HistoryRow, got {describe(row)}"
-            )
+        _expect(row, HistoryRow, f"{where}[{index}]", "a HistoryRow")
     return tuple(run_or_history)
 
 
-def _row_document(index: int, row: HistoryRow) -> dict[str, object]:
-    if isinstance(row.step, bool) or not isinstance(row.step, int):
-        raise InvalidTypeError(
-            f"history row {index}: step must be an int, got {describe(row.step)}"
-        )
-    document: dict[str, object] = {"step": row.step}
-    for name in _HISTORY_FLOATS:
-        number = getattr(row, name)
-        if isinstance(number, bool) or not isinstance(number, (int, float)):
+def _run_document(run: TrainingRun) -> dict[str, object]:
+    snapshots = []
+    for index, snapshot in enumerate(run.snapshots):
+        where = f"run.snapshots[{index}]"
+        if not isinstance(snapshot, tuple) or len(snapshot) != 2:
             raise InvalidTypeError(
-                f"history row {index}: {name} must be a float, got {describe(number)}"
+                f"{where} must be a (step, model) pair, got {describe(snapshot)}"
             )
-        if not math.isfinite(number):
-            raise InvalidValueError(
-                f"history row {index}: {name} is {number!r}; only finite numbers can be saved"
-            )
-        document[name] = float(number)
-    return document
+        step, model = snapshot
+        snapshots.append({"step": step, "model": _model_document(model, f"{where}[1]")})
+    return {
+        "final_model": _model_document(run.final_model, "run.final_model"),
+        "history": [_fields(row) for row in _history_rows(run.history, "run.history")],
+        "final_loss": run.final_loss,
+        "final_accuracy": run.final_accuracy,
+        "optimizer_state": _state_document(run.optimizer_state),
+        "snapshots": snapshots,
+        "config": _config_document(run.config),
+        "steps": run.steps,
+    }
 
 
-def _check_path(path: object) -> str:
-    if isinstance(path, (str, os.PathLike)):
-        name = os.fspath(path)
-        if isinstance(name, str) and "\0" in name:
-            raise InvalidValueError(f"path must not contain a NUL character, got {name!r}")
-        if isinstance(name, str) and name:
+def _state_document(state: OptimizerState | None) -> dict[str, object] | None:
+    if state is None:
+        return None
+    _expect(state, (SGDState, AdamState), "run.optimizer_state", "an SGDState or AdamState")
+    return _fields(state)
+
+
+def _config_document(config: TrainingConfig | None) -> dict[str, object] | None:
+    if config is None:
+        return None
+    _expect(config, TrainingConfig, "run.config", "the TrainingConfig train made, or None")
+    optimizer = config.optimizer
+    _expect(optimizer, (SGD, Adam), "run.config.optimizer", "an optimizer of mgfunc.optim")
+    return {
+        **_fields(config),
+        "loss": _loss_name(config.loss),
+        "optimizer": {
+            **_fields(optimizer),
+            "learning_rate": _rate_document(optimizer.learning_rate),
+        },
+    }
+
+
+def _fields(instance: attrs.AttrsInstance) -> dict[str, object]:
+    """An attrs instance's fields by name, its tuples as lists (as JSON writes them)."""
+    return {
+        name: list(value) if isinstance(value, tuple) else value
+        for name, value in attrs.asdict(instance, recurse=False).items()
+    }
+
+
+def _loss_name(loss: object) -> str:
+    for name, function in LOSSES.items():
+        if loss is function:
             return name
-    raise InvalidTypeError(
-        f"path must be a non-empty str or os.PathLike naming a file, got {describe(path)}; "
-        'pass for example "model.json" or pathlib.Path("model.json")'
+    raise InvalidValueError(
+        f"run.config.loss is {describe(loss)}, a loss of your own, which a run file cannot "
+        f"hold: it names the loss, and only mgfunc's have names ({', '.join(LOSSES)}); train "
+        "with one of them to save the run, or keep this run's model and history with "
+        "save_model and save_history"
     )
 
 
-def _check_text(text: object) -> str:
-    if not isinstance(text, str):
-        raise InvalidTypeError(
-            f"text must be a str of JSON, got {describe(text)}; pass what model_to_json or "
-            "history_to_json returned"
+def _rate_document(rate: object) -> object:
+    if rate is official_micrograd_learning_rate:
+        return _OFFICIAL_SCHEDULE
+    if callable(rate):
+        raise InvalidValueError(
+            f"run.config.optimizer.learning_rate is a schedule of your own ({describe(rate)}), "
+            "which a run file cannot hold: it stores a float, or "
+            "mgfunc.trainer.official_micrograd_learning_rate by name; train with one of those "
+            "to save the run, or keep this run's model and history with save_model and "
+            "save_history"
         )
-    return text
+    return rate
 
 
-def _write_atomically(path: str, text: str) -> None:
-    # A uniquely named file beside the target, then os.replace: readers see the old file or
-    # the whole new one, never half of it. os.open honours the umask, as a plain open would.
-    folder, name = os.path.split(os.path.abspath(path))
-    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+def _expect(
+    value: object, kind: type | tuple[type, ...], where: str, wanted: str, hint: str = ""
+) -> None:
+    if not isinstance(value, kind):
+        advice = f"; {hint}" if hint else ""
+        raise InvalidTypeError(f"{where} must be {wanted}, got {describe(value)}{advice}")
 
 
-# Checks on the way in.
+# From JSON text to a checked document.
+
+
+def _decode(text: str, source: str, kind: str, read: _Reader[_T]) -> _T:
+    document = _parse(text, source)
+    if not isinstance(document, dict):
+        raise ModelFileError(
+            f"{source}: the file must hold a JSON object, got {_json_type(document)}"
+        )
+    found = document.get("format")
+    if found != kind:
+        other = _LOADERS.get(found) if isinstance(found, str) else None
+        hint = f"; read this file with mgfunc.io.{other}" if other else ""
+        raise ModelFileError(
+            f"{source}: format is {found!r} but a {_KIND_NAMES[kind]} file has format "
+            f"{kind!r}{hint}"
+        )
+    version, readable = document.get("version"), _READABLE[kind]
+    if type(version) is not int or version not in readable:
+        newer = type(version) is int and version > VERSION
+        hint = "; upgrade mgfunc to read it" if newer else ""
+        raise ModelFileError(
+            f"{source}: version is {version!r}, but this mgfunc reads {_KIND_NAMES[kind]} "
+            f"files of version {' or '.join(map(str, readable))}{hint}"
+        )
+    body = {key: value for key, value in document.items() if key not in ("format", "version")}
+    return read(_Field(body, source), version)
 
 
 def _read(path: str) -> str:
@@ -424,195 +647,352 @@ def _parse(text: str, source: str) -> object:
         ) from None
 
 
-def _check_header(
-    document: object, source: str, expected: str, keys: frozenset[str]
-) -> dict[str, object]:
-    if not isinstance(document, dict):
-        raise ModelFileError(
-            f"{source}: the file must hold a JSON object, got {_json_type(document)}"
-        )
-    kind = document.get("format")
-    if kind != expected:
-        other = _LOADERS.get(kind) if isinstance(kind, str) else None
-        hint = f"; read this file with mgfunc.io.{other}" if other else ""
-        raise ModelFileError(
-            f"{source}: format is {kind!r} but a {_KIND_NAMES[expected]} file has format "
-            f"{expected!r}{hint}"
-        )
-    version = document.get("version")
-    if version != VERSION or isinstance(version, bool):
-        newer = isinstance(version, int) and not isinstance(version, bool) and version > VERSION
-        hint = "; upgrade mgfunc to read it" if newer else ""
-        raise ModelFileError(
-            f"{source}: version is {version!r}, but this mgfunc reads version {VERSION}{hint}"
-        )
-    _check_keys(document, keys, source, "the document")
-    return document
+# Reading a plain JSON value, knowing where it sits: every error names the file and the path.
 
 
-_KIND_NAMES = {MODEL_FORMAT: "model", HISTORY_FORMAT: "history"}
-_LOADERS = {MODEL_FORMAT: "load_model", HISTORY_FORMAT: "load_history"}
+@attrs.frozen
+class _Field:
+    """A JSON value from a document, with the source and path that error messages name."""
+
+    value: object
+    source: str
+    path: str = ""
+
+    def fail(self, message: str) -> NoReturn:
+        raise ModelFileError(f"{self.source}: {self.path or 'the document'} {message}")
+
+    def _child(self, key: str | int, value: object) -> _Field:
+        if isinstance(key, int):
+            return _Field(value, self.source, f"{self.path}[{key}]")
+        return _Field(value, self.source, f"{self.path}.{key}" if self.path else key)
+
+    def _object(self) -> dict[str, object]:
+        if not isinstance(self.value, dict):
+            self.fail(f"must be an object, got {_json_type(self.value)}")
+        return self.value
+
+    def _items(self) -> list[object]:
+        if not isinstance(self.value, list):
+            self.fail(f"must be a list, got {_json_type(self.value)}")
+        return self.value
+
+    def member(self, key: str) -> _Field:
+        """The value under ``key`` of this object."""
+        if key not in self._object():
+            self.fail(f"is missing the key(s) {key}")
+        return self._child(key, self._object()[key])
+
+    def fields(self, keys: Collection[str]) -> dict[str, _Field]:
+        """This object's values, which must be exactly those of ``keys``."""
+        present = self._object().keys()
+        missing = sorted(set(keys) - present)
+        if missing:
+            self.fail(f"is missing the key(s) {', '.join(missing)}")
+        unknown = sorted(present - set(keys))
+        if unknown:
+            self.fail(
+                f"has unknown key(s) {', '.join(map(repr, unknown))}; the file was changed by "
+                "hand or written by another program"
+            )
+        return {key: self._child(key, self._object()[key]) for key in keys}
+
+    def items(self) -> list[_Field]:
+        """This list's values."""
+        return [self._child(index, item) for index, item in enumerate(self._items())]
+
+    def number(self, *, least: float | None = None, below: float | None = None) -> float:
+        value = self.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(f"must be a number, got {_json_type(value)}")
+        try:
+            number = float(value)
+        except OverflowError:
+            number = math.inf
+        if not math.isfinite(number):
+            self.fail(f"must be a finite number, got {_json_type(value)}")
+        if least is not None and number < least:
+            self.fail(f"must be at least {least}, got {number!r}")
+        if below is not None and number >= below:
+            self.fail(f"must be below {below}, got {number!r}")
+        return number
+
+    def numbers(
+        self, *, least: float | None = None, below: float | None = None
+    ) -> tuple[float, ...]:
+        return tuple(item.number(least=least, below=below) for item in self.items())
+
+    def integer(self, *, least: int | None = 0) -> int:
+        value = self.value
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(f"must be an integer, got {_json_type(value)}")
+        if least is not None and value < least:
+            self.fail(f"must be at least {least}, got {value}")
+        return value
+
+    def text(self) -> str:
+        if not isinstance(self.value, str):
+            self.fail(f"must be a string, got {_json_type(self.value)}")
+        return self.value
+
+    def choice(self, choices: Collection[str]) -> str:
+        if self.text() not in choices:
+            self.fail(f"must be one of {', '.join(map(repr, choices))}, got {self.value!r}")
+        return self.text()
+
+    def flag(self) -> bool:
+        if not isinstance(self.value, bool):
+            self.fail(f"must be true or false, got {_json_type(self.value)}")
+        return self.value
+
+    def optional(self, read: Callable[[_Field], _T]) -> _T | None:
+        """None for JSON null, else ``read(self)``."""
+        return None if self.value is None else read(self)
 
 
-def _check_keys(document: dict[str, object], keys: frozenset[str], source: str, where: str) -> None:
-    missing = sorted(keys - document.keys())
-    if missing:
-        raise ModelFileError(f"{source}: {where} is missing the key(s) {', '.join(missing)}")
-    unknown = sorted(document.keys() - keys)
-    if unknown:
-        raise ModelFileError(
-            f"{source}: {where} has unknown key(s) {', '.join(map(repr, unknown))}; "
-            "the file was changed by hand or written by another program"
-        )
-
-
-def _field(container: dict[str, object], key: str, kind: type[_T], source: str, where: str) -> _T:
-    value = container[key]
-    if isinstance(value, bool) and kind is not bool:
-        value = None  # JSON true/false is never a number or a list here
-    if not isinstance(value, kind):
-        raise ModelFileError(
-            f"{source}: {where}.{key} must be {_JSON_NAMES[kind]}, got {_json_type(container[key])}"
-        )
-    return value
-
-
-_JSON_NAMES: dict[type, str] = {
-    list: "a list",
-    dict: "an object",
-    str: "a string",
-    int: "an integer",
-    bool: "true or false",
-}
+_Reader = Callable[[_Field, int], _T]
 
 
 def _json_type(value: object) -> str:
-    names = {
-        dict: "an object",
-        list: "a list",
-        str: "a string",
-        bool: "a boolean",
-        type(None): "null",
-    }
+    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
     if type(value) in names:
         return f"{names[type(value)]} {describe(value).split(' ', 1)[1]}"
     return describe(value)
 
 
-def _number(value: object, source: str, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ModelFileError(f"{source}: {where} must be a number, got {_json_type(value)}")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf
-    if not math.isfinite(number):
-        raise ModelFileError(f"{source}: {where} must be a finite number, got {_json_type(value)}")
-    return number
+def _step(field: _Field, previous: int | None, steps: int | None) -> int:
+    """A step number: greater than the one before it, and at most the run's ``steps``."""
+    step = field.integer()
+    if previous is not None and step <= previous:
+        field.fail(f"must be greater than the previous step {previous}, got {step}")
+    if steps is not None and step > steps:
+        field.fail(f"must be at most the run's steps ({steps}), got {step}")
+    return step
 
 
-def _list_of(items: list[object], read: Callable[[object, str], _T], where: str) -> list[_T]:
-    return [read(item, f"{where}[{index}]") for index, item in enumerate(items)]
+def _shape(model: MLP) -> tuple[int, ...]:
+    return (model.nin, *(layer.nout for layer in model.layers))
 
 
-def _model_from_document(document: object, source: str) -> MLP:
-    header = _check_header(
-        document, source, MODEL_FORMAT, frozenset({"format", "version", "nin", "nouts", "layers"})
-    )
-    nin = _field(header, "nin", int, source, "the document")
-    nouts = _field(header, "nouts", list, source, "the document")
-    raw_layers = _field(header, "layers", list, source, "the document")
-    if nin < 1:
-        raise ModelFileError(f"{source}: nin must be at least 1, got {nin}")
-    widths = _list_of(nouts, lambda width, where: _width(width, source, where), "nouts")
-    if not raw_layers:
-        raise ModelFileError(f"{source}: layers must not be empty; a model has at least one layer")
-    if len(raw_layers) != len(widths):
-        raise ModelFileError(
-            f"{source}: nouts lists {len(widths)} layer widths but layers holds {len(raw_layers)}"
-        )
-    fan_in = nin
-    layers = []
-    for i, (raw_layer, width) in enumerate(zip(raw_layers, widths)):
-        layer = _layer(raw_layer, source, f"layers[{i}]", fan_in, width)
-        layers.append(layer)
-        fan_in = width
-    return MLP(layers=tuple(layers))
+# The three formats.
 
 
-def _width(width: object, source: str, where: str) -> int:
-    if isinstance(width, bool) or not isinstance(width, int) or width < 1:
-        raise ModelFileError(
-            f"{source}: {where} must be a positive integer, got {_json_type(width)}"
-        )
-    return width
-
-
-def _layer(raw: object, source: str, where: str, fan_in: int, width: int) -> Layer:
-    if not isinstance(raw, dict):
-        raise ModelFileError(f"{source}: {where} must be an object, got {_json_type(raw)}")
-    _check_keys(raw, frozenset({"neurons"}), source, where)
-    raw_neurons = _field(raw, "neurons", list, source, where)
-    if len(raw_neurons) != width:
-        raise ModelFileError(
-            f"{source}: {where}.neurons holds {len(raw_neurons)} neurons but nouts says {width}"
-        )
-    return Layer(
-        neurons=tuple(
-            _neuron(item, source, f"{where}.neurons[{j}]", fan_in)
-            for j, item in enumerate(raw_neurons)
+def _read_model(document: _Field, version: int) -> MLP:
+    model = document.fields(_MODEL_KEYS)
+    nin = model["nin"].integer(least=1)
+    widths = [width.integer(least=1) for width in model["nouts"].items()]
+    layers = model["layers"].items()
+    if not layers:
+        model["layers"].fail("must not be empty; a model has at least one layer")
+    if len(layers) != len(widths):
+        model["nouts"].fail(f"lists {len(widths)} layer widths but layers holds {len(layers)}")
+    fan_ins = [nin, *widths[:-1]]
+    return MLP(
+        layers=tuple(
+            _read_layer(layer, version, fan_in, width)
+            for layer, fan_in, width in zip(layers, fan_ins, widths)
         )
     )
 
 
-def _neuron(raw: object, source: str, where: str, fan_in: int) -> Neuron:
-    if not isinstance(raw, dict):
-        raise ModelFileError(f"{source}: {where} must be an object, got {_json_type(raw)}")
-    _check_keys(raw, _NEURON_KEYS, source, where)
-    nonlinear = _field(raw, "nonlinear", bool, source, where)
-    weights = _field(raw, "weights", list, source, where)
-    labels = _field(raw, "weight_labels", list, source, where)
-    bias_label = _field(raw, "bias_label", str, source, where)
+def _read_layer(field: _Field, version: int, fan_in: int, width: int) -> Layer:
+    neurons = field.fields(("neurons",))["neurons"]
+    items = neurons.items()
+    if len(items) != width:
+        neurons.fail(f"holds {len(items)} neurons but nouts says {width}")
+    return Layer(neurons=tuple(_read_neuron(item, version, fan_in) for item in items))
+
+
+def _read_neuron(field: _Field, version: int, fan_in: int) -> Neuron:
+    neuron = field.fields(_NEURON_KEYS + (("activation",) if version >= 2 else ()))
+    weights = neuron["weights"].items()
+    labels = neuron["weight_labels"].items()
     if len(weights) != fan_in:
-        raise ModelFileError(
-            f"{source}: {where}.weights holds {len(weights)} numbers but the layer takes "
-            f"{fan_in} inputs"
-        )
+        neuron["weights"].fail(f"holds {len(weights)} numbers but the layer takes {fan_in} inputs")
     if len(labels) != fan_in:
-        raise ModelFileError(
-            f"{source}: {where}.weight_labels holds {len(labels)} labels but there are "
-            f"{fan_in} weights"
-        )
-    numbers = _list_of(weights, lambda w, at: _number(w, source, at), f"{where}.weights")
-    names = _list_of(labels, lambda label, at: _label(label, source, at), f"{where}.weight_labels")
+        neuron["weight_labels"].fail(f"holds {len(labels)} labels but there are {fan_in} weights")
     return Neuron(
-        weights=tuple(Value(w, label=name) for w, name in zip(numbers, names)),
-        bias=Value(_number(raw["bias"], source, f"{where}.bias"), label=bias_label),
-        nonlinear=nonlinear,
+        weights=tuple(Value(w.number(), label=name.text()) for w, name in zip(weights, labels)),
+        bias=Value(neuron["bias"].number(), label=neuron["bias_label"].text()),
+        nonlinear=neuron["nonlinear"].flag(),
+        activation=neuron["activation"].choice(ACTIVATIONS) if version >= 2 else "relu",
     )
 
 
-def _label(label: object, source: str, where: str) -> str:
-    if not isinstance(label, str):
-        raise ModelFileError(f"{source}: {where} must be a string, got {_json_type(label)}")
-    return label
+def _read_history(document: _Field, version: int) -> tuple[HistoryRow, ...]:
+    return _read_rows(document.fields(("rows",))["rows"], version)
 
 
-def _history_from_document(document: object, source: str) -> tuple[HistoryRow, ...]:
-    header = _check_header(
-        document, source, HISTORY_FORMAT, frozenset({"format", "version", "rows"})
-    )
-    raw_rows = _field(header, "rows", list, source, "the document")
+def _read_rows(
+    field: _Field, version: int, *, steps: int | None = None, validation: bool | None = None
+) -> tuple[HistoryRow, ...]:
+    """History rows, in step order; with ``validation``, the validation columns as it says."""
     rows: list[HistoryRow] = []
-    for index, raw in enumerate(raw_rows):
-        where = f"rows[{index}]"
-        if not isinstance(raw, dict):
-            raise ModelFileError(f"{source}: {where} must be an object, got {_json_type(raw)}")
-        _check_keys(raw, frozenset({"step", *_HISTORY_FLOATS}), source, where)
-        step = _field(raw, "step", int, source, where)
-        if step < 0 or (rows and step <= rows[-1].step):
-            after = f" and greater than the previous step {rows[-1].step}" if rows else ""
-            raise ModelFileError(f"{source}: {where}.step must be at least 0{after}, got {step}")
-        values = {name: _number(raw[name], source, f"{where}.{name}") for name in _HISTORY_FLOATS}
-        rows.append(HistoryRow(step=step, **values))
+    for item in field.items():
+        row = item.fields(("step", *_ROW_NUMBERS, *(_ROW_VALIDATION if version >= 2 else ())))
+        step = _step(row["step"], rows[-1].step if rows else None, steps)
+        numbers = {name: row[name].number() for name in _ROW_NUMBERS}
+        val_loss = val_accuracy = None
+        if version >= 2:
+            val_loss = row["val_loss"].optional(_Field.number)
+            val_accuracy = row["val_accuracy"].optional(_Field.number)
+            if (val_loss is None) != (val_accuracy is None):
+                row["val_accuracy"].fail("and val_loss must both be numbers or both be null")
+            if validation is not None and (val_loss is not None) != validation:
+                expected = "a number" if validation else "null"
+                row["val_loss"].fail(f"must be {expected}: config.validation is {validation}")
+        rows.append(HistoryRow(step=step, **numbers, val_loss=val_loss, val_accuracy=val_accuracy))
     return tuple(rows)
+
+
+def _read_run(document: _Field, version: int) -> TrainingRun:
+    run = document.fields(_RUN_KEYS)
+    model = _read_model(run["final_model"], version)
+    steps = run["steps"].integer()
+    config = run["config"].optional(_read_config)
+    if config is None and run["optimizer_state"].value is not None:
+        run["optimizer_state"].fail("must be null when config is null (a run built by hand)")
+    state = None
+    if config is not None:
+        state = _read_state(run["optimizer_state"], config.optimizer, model, steps)
+    # A run built by hand (no config) need not count its steps; a resumable one must.
+    most = None if config is None else steps
+    snapshots: list[Snapshot] = []
+    for item in run["snapshots"].items():
+        snapshot = item.fields(("step", "model"))
+        step = _step(snapshot["step"], snapshots[-1][0] if snapshots else None, most)
+        saved = _read_model(snapshot["model"], version)
+        if _shape(saved) != _shape(model):
+            snapshot["model"].fail(
+                f"has shape {list(_shape(saved))} but final_model has shape {list(_shape(model))}"
+            )
+        snapshots.append((step, saved))
+    validation = None if config is None else config.validation
+    history = _read_rows(run["history"], version, steps=most, validation=validation)
+    return TrainingRun(
+        final_model=model,
+        history=history,
+        final_loss=run["final_loss"].number(),
+        final_accuracy=run["final_accuracy"].number(),
+        optimizer_state=state,
+        snapshots=tuple(snapshots),
+        config=config,
+        steps=steps,
+    )
+
+
+def _read_config(field: _Field) -> TrainingConfig:
+    config = field.fields(_CONFIG_KEYS)
+    return TrainingConfig(
+        loss=LOSSES[config["loss"].choice(tuple(LOSSES))],
+        optimizer=_read_optimizer(config["optimizer"]),
+        alpha=config["alpha"].number(least=0.0),
+        batch_size=config["batch_size"].optional(lambda size: size.integer(least=1)),
+        seed=_read_seed(config["seed"]),
+        log_every=config["log_every"].integer(least=1),
+        snapshot_every=config["snapshot_every"].optional(lambda every: every.integer(least=1)),
+        validation=config["validation"].flag(),
+    )
+
+
+def _read_seed(field: _Field) -> Seed:
+    if not isinstance(field.value, list):
+        return field.integer(least=None)
+    parts = tuple(part.integer(least=None) for part in field.items())
+    if not parts:
+        field.fail("must not be an empty list; a seed is an integer or a list of integers")
+    return parts
+
+
+def _read_optimizer(field: _Field) -> Optimizer:
+    name = field.member("name").choice(tuple(_OPTIMIZER_KEYS))
+    optimizer = field.fields(_OPTIMIZER_KEYS[name])
+    rate_field = optimizer["learning_rate"]
+    rate: float | Schedule = official_micrograd_learning_rate
+    if isinstance(rate_field.value, str) and rate_field.value != _OFFICIAL_SCHEDULE:
+        rate_field.fail(f"must be a number or {_OFFICIAL_SCHEDULE!r}, got {rate_field.value!r}")
+    if rate_field.value != _OFFICIAL_SCHEDULE:
+        rate = rate_field.number()
+    if name == "sgd":
+        return SGD(rate, optimizer["momentum"].number(least=0.0, below=1.0))
+    betas = optimizer["betas"].numbers(least=0.0, below=1.0)
+    if len(betas) != 2:
+        optimizer["betas"].fail(f"must hold 2 numbers, got {len(betas)}")
+    return Adam(
+        rate,
+        (betas[0], betas[1]),
+        optimizer["eps"].number(least=0.0),
+        optimizer["weight_decay"].number(least=0.0),
+        "adamw" if name == "adamw" else "adam",
+    )
+
+
+def _read_state(field: _Field, optimizer: Optimizer, model: MLP, steps: int) -> OptimizerState:
+    state = field.fields(_STATE_KEYS[type(optimizer)])
+    step = state["step"].integer()
+    if step != steps:
+        state["step"].fail(f"is {step} but the run has taken {steps} steps; they must agree")
+    shape = tuple(width.integer(least=1) for width in state["shape"].items())
+    if shape != _shape(model):
+        state["shape"].fail(f"is {list(shape)} but final_model has shape {list(_shape(model))}")
+    count = len(model.parameters())
+    if isinstance(optimizer, SGD):
+        velocity = state["velocity"].numbers()
+        # The buffer starts empty and holds one number per parameter after a step with momentum.
+        expected = count if optimizer.momentum != 0.0 and step > 0 else 0
+        if len(velocity) != expected:
+            state["velocity"].fail(
+                f"holds {len(velocity)} numbers but must hold {expected} (one per parameter "
+                "of final_model once a step with momentum is taken, none before or without)"
+            )
+        return SGDState(step, shape, velocity)
+    first = state["first_moment"].numbers()
+    second = state["second_moment"].numbers(least=0.0)  # a running mean of squares
+    for name, moment in (("first_moment", first), ("second_moment", second)):
+        if len(moment) != count:
+            state[name].fail(f"holds {len(moment)} numbers but final_model has {count} parameters")
+    return AdamState(step, shape, first, second)
+
+
+# Paths and atomic writes.
+
+
+def _check_path(path: object) -> str:
+    if isinstance(path, (str, os.PathLike)):
+        name = os.fspath(path)
+        if isinstance(name, str) and "\0" in name:
+            raise InvalidValueError(f"path must not contain a NUL character, got {name!r}")
+        if isinstance(name, str) and name:
+            return name
+    raise InvalidTypeError(
+        f"path must be a non-empty str or os.PathLike naming a file, got {describe(path)}; "
+        'pass for example "model.json" or pathlib.Path("model.json")'
+    )
+
+
+def _check_text(text: object) -> str:
+    if not isinstance(text, str):
+        raise InvalidTypeError(
+            f"text must be a str of JSON, got {describe(text)}; pass what model_to_json, "
+            "history_to_json or run_to_json returned"
+        )
+    return text
+
+
+def _write_atomically(path: str, text: str) -> None:
+    # A uniquely named file beside the target, then os.replace: readers see the old file or
+    # the whole new one, never half of it. os.open honours the umask, as a plain open would.
+    folder, name = os.path.split(os.path.abspath(path))
+    temporary = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

@@ -27,7 +27,7 @@ from mgfunc.io import (
     save_history,
     save_model,
 )
-from mgfunc.nn import MLP, Layer, Neuron, parameters
+from mgfunc.nn import ACTIVATIONS, MLP, Layer, Neuron, parameters
 from mgfunc.trainer import HistoryRow, TrainingRun, train
 
 # Every finite float, subnormals and -0.0 included.
@@ -60,6 +60,7 @@ def models(draw: st.DrawFn) -> MLP:
                 ),
                 bias=Value(draw(FLOATS | EXTREMES), label=draw(LABELS)),
                 nonlinear=draw(st.booleans()),
+                activation=draw(st.sampled_from(ACTIVATIONS)),
             )
             for _ in range(width)
         )
@@ -78,8 +79,8 @@ def run() -> TrainingRun:
 def test_a_model_round_trips_bit_for_bit(model: MLP) -> None:
     loaded = model_from_json(model_to_json(model))
     assert model_bits(loaded) == model_bits(model)
-    assert [[n.nonlinear for n in layer.neurons] for layer in loaded.layers] == [
-        [n.nonlinear for n in layer.neurons] for layer in model.layers
+    assert [[(n.nonlinear, n.activation) for n in layer.neurons] for layer in loaded.layers] == [
+        [(n.nonlinear, n.activation) for n in layer.neurons] for layer in model.layers
     ]
     assert [(layer.nin, layer.nout) for layer in loaded.layers] == [
         (layer.nin, layer.nout) for layer in model.layers
@@ -111,11 +112,12 @@ def test_a_saved_model_is_readable_json_without_pickle(tmp_path: Path) -> None:
     path = tmp_path / "model.json"
     save_model(model, path)
     document = json.loads(path.read_text(encoding="utf-8"))
-    assert document["format"] == "mgfunc.model" and document["version"] == 1
+    assert document["format"] == "mgfunc.model" and document["version"] == 2
     assert document["nin"] == 2 and document["nouts"] == [3, 1]
     first = model.layers[0].neurons[0]
     assert document["layers"][0]["neurons"][0]["weights"] == [w.data for w in first.weights]
     assert [n["nonlinear"] for n in document["layers"][1]["neurons"]] == [False]
+    assert {n["activation"] for layer in document["layers"] for n in layer["neurons"]} == {"relu"}
     source = Path(__file__).parents[1] / "mgfunc" / "io.py"
     assert "pickle" not in source.read_text(encoding="utf-8").replace("no pickle", "")
 
@@ -134,7 +136,10 @@ def test_a_failed_save_leaves_the_old_file(tmp_path: Path) -> None:
     good = MLP.create(2, [1], seed=1)
     save_model(good, path)
     broken = MLP(layers=(Layer((Neuron((Value(1e308) * 10, Value(1.0)), Value(0.0)),)),))
-    with pytest.raises(InvalidValueError, match=r"layers\[0\]\.neurons\[0\]\.weights\[0\] is inf"):
+    with pytest.raises(
+        InvalidValueError,
+        match=r"cannot save model: layers\[0\]\.neurons\[0\]\.weights\[0\] must be a finite number",
+    ):
         save_model(broken, path)
     assert load_model(path) == good
     assert os.listdir(tmp_path) == ["model.json"]
@@ -154,16 +159,23 @@ def test_history_round_trips_from_a_run_and_from_rows(tmp_path: Path, run: Train
         st.tuples(st.integers(0, 1000), FLOATS, FLOATS, FLOATS, FLOATS, FLOATS | EXTREMES),
         max_size=5,
         unique_by=lambda row: row[0],
-    )
+    ),
+    validation=st.lists(st.tuples(FLOATS | EXTREMES, FLOATS | EXTREMES), min_size=5, max_size=5)
+    | st.none(),
 )
 def test_history_floats_round_trip_bit_for_bit(
     rows: list[tuple[int, float, float, float, float, float]],
+    validation: list[tuple[float, float]] | None,
 ) -> None:
-    history = tuple(HistoryRow(*row) for row in sorted(rows))
+    measured: list[tuple[float | None, float | None]] = [(None, None)] * 5
+    if validation is not None:
+        measured = list(validation)
+    history = tuple(HistoryRow(*row, *pair) for row, pair in zip(sorted(rows), measured))
     loaded = history_from_json(history_to_json(history))
     assert [
         [bits(x) if isinstance(x, float) else x for x in r.to_dict().values()] for r in loaded
     ] == [[bits(x) if isinstance(x, float) else x for x in r.to_dict().values()] for r in history]
+    assert [r.val_loss is None for r in loaded] == [validation is None] * len(history)
 
 
 # Tampering: every way a file can be wrong gets a ModelFileError naming the file and field.
@@ -202,7 +214,12 @@ TAMPERING: dict[str, tuple[Edit, str]] = {
     ),
     "foreign format": (_set(_top, "format", "keras"), r"format is 'keras'"),
     "missing format": (_delete(_top, "format"), r"format is None"),
-    "newer version": (_set(_top, "version", 2), r"version is 2.*upgrade mgfunc"),
+    "newer version": (_set(_top, "version", 3), r"version is 3.*upgrade mgfunc"),
+    "version zero": (
+        _set(_top, "version", 0),
+        r"version is 0, but this mgfunc reads model files of version 1 or 2$",
+    ),
+    "version float": (_set(_top, "version", 2.0), r"version is 2\.0"),
     "version as text": (_set(_top, "version", "1"), r"version is '1'"),
     "version true": (_set(_top, "version", True), r"version is True"),
     "missing layers": (_delete(_top, "layers"), r"missing the key\(s\) layers"),
@@ -212,7 +229,7 @@ TAMPERING: dict[str, tuple[Edit, str]] = {
     "nin mismatch": (_set(_top, "nin", 3), r"weights holds 2 numbers but the layer takes 3"),
     "nouts mismatch": (_set(_top, "nouts", [3, 2]), r"neurons holds 1 neurons but nouts says 2"),
     "nouts short": (_set(_top, "nouts", [3]), r"nouts lists 1 layer widths but layers holds 2"),
-    "nouts zero": (_set(_top, "nouts", [3, 0]), r"nouts\[1\] must be a positive integer"),
+    "nouts zero": (_set(_top, "nouts", [3, 0]), r"nouts\[1\] must be at least 1, got 0"),
     "layers empty": (_set(_top, "layers", []), r"layers must not be empty"),
     "layers object": (_set(_top, "layers", {}), r"layers must be a list"),
     "weight text": (
@@ -239,6 +256,15 @@ TAMPERING: dict[str, tuple[Edit, str]] = {
     "bias object": (_set(_neuron, "bias", {}), r"neurons\[0\]\.bias must be a number"),
     "nonlinear text": (_set(_neuron, "nonlinear", "yes"), r"nonlinear must be true or false"),
     "nonlinear number": (_set(_neuron, "nonlinear", 1), r"nonlinear must be true or false"),
+    "activation unknown": (
+        _set(_neuron, "activation", "gelu"),
+        r"neurons\[0\]\.activation must be one of 'relu', 'tanh', 'sigmoid', got 'gelu'",
+    ),
+    "activation missing": (
+        _delete(_neuron, "activation"),
+        r"neurons\[0\] is missing the key\(s\) activation",
+    ),
+    "activation number": (_set(_neuron, "activation", 1), r"activation must be a string"),
     "label number": (
         lambda d: _neuron(d)["weight_labels"].__setitem__(0, 7),
         r"weight_labels\[0\] must be a string",
@@ -303,7 +329,14 @@ def test_a_binary_file_is_refused(tmp_path: Path) -> None:
     ("edit", "message"),
     [
         (lambda d: d.update(format="mgfunc.model"), r"format is 'mgfunc.model'.*load_model"),
-        (lambda d: d["rows"][1].update(step=0), r"rows\[1\]\.step must be at least 0 and greater"),
+        (
+            lambda d: d["rows"][1].update(step=0),
+            r"rows\[1\]\.step must be greater than the previous",
+        ),
+        (lambda d: d["rows"][0].update(step=-1), r"rows\[0\]\.step must be at least 0, got -1"),
+        (lambda d: d["rows"][0].update(val_loss=0.5), r"rows\[0\]\.val_accuracy and val_loss must"),
+        (lambda d: d["rows"][2].pop("val_loss"), r"rows\[2\] is missing the key\(s\) val_loss"),
+        (lambda d: d["rows"][0].update(val_loss="0.5"), r"rows\[0\]\.val_loss must be a number"),
         (lambda d: d["rows"][0].update(loss="x"), r"rows\[0\]\.loss must be a number"),
         (lambda d: d["rows"][0].update(step=1.0), r"rows\[0\]\.step must be an integer"),
         (lambda d: d["rows"][0].pop("accuracy"), r"rows\[0\] is missing the key\(s\) accuracy"),
@@ -333,8 +366,99 @@ def test_bad_arguments_get_clear_errors(tmp_path: Path, run: TrainingRun) -> Non
     with pytest.raises(InvalidTypeError, match=r"run_or_history\[0\] must be a HistoryRow"):
         save_history([{"step": 0}], tmp_path / "h.json")  # type: ignore[list-item]
     nan_row = HistoryRow(0, math.nan, 0.0, 0.0, 1.0, 0.1)
-    with pytest.raises(InvalidValueError, match=r"history row 0: loss is nan"):
+    with pytest.raises(InvalidValueError, match=r"rows\[0\]\.loss must be a finite number"):
         history_to_json([nan_row])
     with pytest.raises(FileNotFoundError):
         load_model(tmp_path / "missing.json")
     assert not (tmp_path / "x.json").exists()
+
+
+# Version 1 files (written before activations and validation columns) still load.
+
+VERSION_1_MODEL = (
+    '{"format": "mgfunc.model", "version": 1, "nin": 1, "nouts": [2, 1], "layers": ['
+    '{"neurons": [{"nonlinear": true, "weights": [0.13370438704198917], "bias": 0.0, '
+    '"weight_labels": ["w"], "bias_label": "b"}, {"nonlinear": true, "weights": '
+    '[0.42122115948181005], "bias": -0.0, "weight_labels": [""], "bias_label": ""}]}, '
+    '{"neurons": [{"nonlinear": false, "weights": [0.3540387451747087, -0.9519752053795878], '
+    '"bias": 5e-324, "weight_labels": ["", ""], "bias_label": ""}]}]}'
+)
+VERSION_1_HISTORY = (
+    '{"format": "mgfunc.history", "version": 1, "rows": ['
+    '{"step": 0, "loss": 1.5, "data_loss": 1.25, "reg_loss": 0.25, "accuracy": 0.5, '
+    '"learning_rate": 1.0}, {"step": 1, "loss": 1.0, "data_loss": 0.75, "reg_loss": 0.25, '
+    '"accuracy": 1.0, "learning_rate": 0.991}]}'
+)
+
+
+def test_a_version_1_model_file_loads_as_relu_neurons(tmp_path: Path) -> None:
+    path = tmp_path / "old.json"
+    path.write_text(VERSION_1_MODEL, encoding="utf-8")
+    model = load_model(path)
+    assert [(layer.nin, layer.nout) for layer in model.layers] == [(1, 2), (2, 1)]
+    neurons = [n for layer in model.layers for n in layer.neurons]
+    assert [(n.nonlinear, n.activation) for n in neurons] == [
+        (True, "relu"),
+        (True, "relu"),
+        (False, "relu"),
+    ]
+    assert model_bits(model) == [
+        (bits(0.13370438704198917), "w"),
+        (bits(0.0), "b"),
+        (bits(0.42122115948181005), ""),
+        (bits(-0.0), ""),
+        (bits(0.3540387451747087), ""),
+        (bits(-0.9519752053795878), ""),
+        (bits(5e-324), ""),
+    ]
+    # Saving it again writes version 2, which names the activation.
+    assert json.loads(model_to_json(model))["version"] == 2
+    assert model_from_json(model_to_json(model)) == model
+
+
+def test_a_version_1_model_file_has_no_activation_key() -> None:
+    document = json.loads(VERSION_1_MODEL)
+    document["layers"][0]["neurons"][0]["activation"] = "tanh"
+    with pytest.raises(ModelFileError, match=r"neurons\[0\] has unknown key\(s\) 'activation'"):
+        model_from_json(json.dumps(document))
+
+
+def test_a_version_1_history_file_loads_without_validation_columns(tmp_path: Path) -> None:
+    path = tmp_path / "old-history.json"
+    path.write_text(VERSION_1_HISTORY, encoding="utf-8")
+    assert load_history(path) == (
+        HistoryRow(0, 1.5, 1.25, 0.25, 0.5, 1.0),
+        HistoryRow(1, 1.0, 0.75, 0.25, 1.0, 0.991),
+    )
+    document = json.loads(VERSION_1_HISTORY)
+    document["rows"][0]["val_loss"] = 0.5
+    with pytest.raises(ModelFileError, match=r"rows\[0\] has unknown key\(s\) 'val_loss'"):
+        history_from_json(json.dumps(document))
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_tanh_and_sigmoid_models_round_trip(tmp_path: Path, activation: str) -> None:
+    model = MLP.create(2, [5, 4, 3], activation=activation, seed=4)
+    path = tmp_path / "model.json"
+    save_model(model, path)
+    loaded = load_model(path)
+    assert loaded == model and model_bits(loaded) == model_bits(model)
+    assert {n.activation for layer in loaded.layers for n in layer.neurons} == {activation}
+    # The same activation gives the same scores; a relu model would not.
+    for x in moons(6, seed=1).xs:
+        assert [bits(s) for s in loaded.evaluate(x)] == [bits(s) for s in model.evaluate(x)]
+    relu = MLP.create(2, [5, 4, 3], seed=4)
+    assert loaded != relu
+
+
+def test_history_validation_columns_round_trip(tmp_path: Path) -> None:
+    data, held_out = moons(20, seed=2), moons(10, seed=3)
+    run = train(MLP.create(2, [4, 1], seed=2), data, steps=3, validation=held_out)
+    assert all(row.val_loss is not None and row.val_accuracy is not None for row in run.history)
+    path = tmp_path / "history.json"
+    save_history(run, path)
+    assert load_history(path) == run.history
+    rows = json.loads(path.read_text(encoding="utf-8"))["rows"]
+    assert [row["val_loss"] for row in rows] == [row.val_loss for row in run.history]
+    without = json.loads(history_to_json(train(MLP.create(2, [4, 1], seed=2), data, steps=1)))
+    assert without["rows"][0]["val_loss"] is None and without["rows"][0]["val_accuracy"] is None
