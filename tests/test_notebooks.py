@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbconvert import HTMLExporter
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 KERNEL_NAME = "mgfunc-tests-python"
@@ -278,3 +279,15 @@ def test_extras_draw_every_chart(extras: nbformat.NotebookNode) -> None:
     for tag in ("explorer", "learning-rates", "spiral-plot", "failure", "yin-yang-plot"):
         assert image_count([tagged(extras, tag)]) == 1, tag
     assert "Traceback" not in stderr_of(extras)
+
+
+def test_the_executed_extras_export_to_html_with_tables_widgets_and_pictures(
+    extras: nbformat.NotebookNode,
+) -> None:
+    exporter = HTMLExporter()  # type: ignore[no-untyped-call]  # its __init__ has no annotations
+    page, _resources = exporter.from_notebook_node(extras)
+    assert page.count('<table border="1" class="dataframe">') == 5
+    # the widget state travels with the page, for the widget manager to draw the controls
+    assert "application/vnd.jupyter.widget-state+json" in page
+    assert "application/vnd.jupyter.widget-view+json" in page
+    assert page.count("data:image/png;base64,") >= 6 + 16  # figures and animation frames
