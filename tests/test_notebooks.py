@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbconvert import HTMLExporter
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 KERNEL_NAME = "mgfunc-tests-python"
@@ -85,14 +87,23 @@ def tagged(notebook: nbformat.NotebookNode, tag: str) -> nbformat.NotebookNode:
 
 
 def text_of(cell: nbformat.NotebookNode) -> str:
-    """What the cell printed, plus the text of its last expression's value (not of images)."""
+    """What the cell printed, plus the text of what it displayed (not of images)."""
     parts = []
     for output in cell.get("outputs", []):
         if output.output_type == "stream":
             parts.append(output.text)
-        elif output.output_type == "execute_result":
+        elif output.output_type in ("execute_result", "display_data"):
             parts.append(output.data.get("text/plain", ""))
     return "".join(parts)
+
+
+def html_of(cell: nbformat.NotebookNode) -> str:
+    """The HTML the cell displayed (DataFrames, the animation)."""
+    return "".join(
+        output.data.get("text/html", "")
+        for output in cell.get("outputs", [])
+        if output.output_type in ("execute_result", "display_data")
+    )
 
 
 def image_count(cells: Iterable[nbformat.NotebookNode]) -> int:
@@ -105,10 +116,15 @@ def image_count(cells: Iterable[nbformat.NotebookNode]) -> int:
 
 
 def table_column(text: str, column: str) -> list[str]:
-    """One column of a table printed by the notebooks' ``show_table`` (header, rule, rows)."""
-    header, _rule, *rows = text.strip().splitlines()
-    index = header.split().index(column)
+    """One column of a narrow DataFrame's text: a header line, then an index and values a row."""
+    header, *rows = text.strip().splitlines()
+    index = header.split().index(column) + 1  # each row starts with the DataFrame's index
     return [row.split()[index] for row in rows]
+
+
+def is_dataframe(cell: nbformat.NotebookNode) -> bool:
+    """Whether the cell showed a pandas DataFrame (its HTML table)."""
+    return '<table border="1" class="dataframe">' in html_of(cell)
 
 
 def stderr_of(notebook: nbformat.NotebookNode) -> str:
@@ -146,7 +162,9 @@ def test_demo_warmup_gives_micrograds_numbers_and_no_grad_field(
 def test_demo_shows_the_graph_as_tables_dot_and_a_picture(demo: nbformat.NotebookNode) -> None:
     assert "local_gradient" in text_of(tagged(demo, "graph-edges"))
     node_table = text_of(tagged(demo, "graph-nodes"))
-    assert "grad" in node_table and "-20.0000" in node_table and "46.0000" in node_table
+    assert node_table.split("\n")[0].split() == ["id", "label", "op", "data", "grad"]
+    assert re.search(r"^0 +0 +x +-4\.0 +46\.0$", node_table, re.MULTILINE)  # dy/dx = 46
+    assert re.search(r"^13 +13 +\+ +-20\.0 +1\.0$", node_table, re.MULTILINE)  # y = -20
     assert text_of(tagged(demo, "graph-dot")).startswith("digraph")
     assert image_count([tagged(demo, "graph-plot")]) == 1
 
@@ -164,7 +182,7 @@ def test_demo_trains_to_full_accuracy_and_keeps_the_old_model(
 ) -> None:
     assert "final accuracy  1.00 (100.0%)" in text_of(tagged(demo, "training"))
     history = text_of(tagged(demo, "history"))
-    assert "100 rows" in history and "learning_rate" in history
+    assert "[100 rows x 6 columns]" in history and "learning_rate" in history
     assert "the original model is unchanged" in text_of(tagged(demo, "unchanged"))
 
 
@@ -174,6 +192,70 @@ def test_demo_draws_every_chart(demo: nbformat.NotebookNode) -> None:
     for tag in ("dataset-plot", "loss-plot", "accuracy-plot", "boundary-plot"):
         assert image_count([tagged(demo, tag)]) == 1, tag
     assert "Traceback" not in stderr_of(demo)
+
+
+@pytest.mark.parametrize("tag", ["graph-nodes", "graph-edges", "points-table", "history"])
+def test_demo_tables_are_dataframes(demo: nbformat.NotebookNode, tag: str) -> None:
+    assert is_dataframe(tagged(demo, tag))
+
+
+@pytest.mark.parametrize(
+    "tag", ["architectures", "regularization", "resolution", "failure", "yin-yang"]
+)
+def test_extras_tables_are_dataframes(extras: nbformat.NotebookNode, tag: str) -> None:
+    assert is_dataframe(tagged(extras, tag))
+
+
+@pytest.mark.parametrize("name", ["micrograd_demo.ipynb", "micrograd_extras.ipynb"])
+def test_no_hand_written_table_printer(name: str) -> None:
+    sources = "\n".join(cell.source for cell in load(name).cells if cell.cell_type == "code")
+    assert "show_table" not in sources and "rjust(" not in sources
+
+
+def test_extras_train_three_classes_with_a_validation_set(
+    extras: nbformat.NotebookNode,
+) -> None:
+    cell = tagged(extras, "yin-yang")
+    found = re.search(r"accuracy (\d+\.\d)%, validation accuracy (\d+\.\d)%", text_of(cell))
+    assert found, text_of(cell)
+    assert float(found[1]) > 80.0 and float(found[2]) > 80.0  # three classes, well learned
+    assert "val_accuracy" in html_of(cell)
+    assert image_count([tagged(extras, "yin-yang-plot")]) == 1
+
+
+def test_extras_show_the_training_animation_inline(extras: nbformat.NotebookNode) -> None:
+    cell = tagged(extras, "animation")
+    frames = re.search(r"(\d+) frames, at steps", text_of(cell))
+    assert frames and int(frames[1]) == 16
+    page = html_of(cell)
+    assert "<script" in page and page.count("data:image/png;base64,") == int(frames[1])
+
+
+def test_extras_widgets_offer_every_control(extras: nbformat.NotebookNode) -> None:
+    (shown,) = [
+        output
+        for output in tagged(extras, "widgets").outputs
+        if output.output_type == "display_data"
+    ]
+    assert shown.data["text/plain"].startswith("VBox(")  # a widget without a live frontend
+    # The kernel's widget models, saved in the notebook for any frontend to draw.
+    models = extras.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    box = models[shown.data["application/vnd.jupyter.widget-view+json"]["model_id"]]
+    assert box["model_name"] == "VBoxModel"
+    children = [models[child.removeprefix("IPY_MODEL_")] for child in box["state"]["children"]]
+    assert [(child["model_name"], child["state"].get("description")) for child in children] == [
+        ("DropdownModel", "dataset"),
+        ("FloatSliderModel", "noise"),
+        ("DropdownModel", "hidden"),
+        ("IntSliderModel", "steps"),
+        ("SelectionSliderModel", "alpha"),
+        ("ToggleButtonsModel", "optimizer"),
+        ("ButtonModel", "Train"),
+        ("OutputModel", None),
+    ]
+    called = tagged(extras, "widgets-call")  # the function behind the Train button
+    assert image_count([called]) == 1
+    assert re.search(r"final loss \d+\.\d+, final accuracy \d+\.\d%", text_of(called))
 
 
 def test_extras_run_every_comparison(extras: nbformat.NotebookNode) -> None:
@@ -192,8 +274,20 @@ def test_extras_run_every_comparison(extras: nbformat.NotebookNode) -> None:
 
 
 def test_extras_draw_every_chart(extras: nbformat.NotebookNode) -> None:
-    # dataset grid, learning-rate curves, spiral boundary, failure boundary
-    assert image_count(extras.cells) >= 4
-    for tag in ("explorer", "learning-rates", "spiral-plot", "failure"):
+    # dataset grid, learning-rate curves, spiral, failure, yin-yang and widget boundaries
+    assert image_count(extras.cells) >= 6
+    for tag in ("explorer", "learning-rates", "spiral-plot", "failure", "yin-yang-plot"):
         assert image_count([tagged(extras, tag)]) == 1, tag
     assert "Traceback" not in stderr_of(extras)
+
+
+def test_the_executed_extras_export_to_html_with_tables_widgets_and_pictures(
+    extras: nbformat.NotebookNode,
+) -> None:
+    exporter = HTMLExporter()  # type: ignore[no-untyped-call]  # its __init__ has no annotations
+    page, _resources = exporter.from_notebook_node(extras)
+    assert page.count('<table border="1" class="dataframe">') == 5
+    # the widget state travels with the page, for the widget manager to draw the controls
+    assert "application/vnd.jupyter.widget-state+json" in page
+    assert "application/vnd.jupyter.widget-view+json" in page
+    assert page.count("data:image/png;base64,") >= 6 + 16  # figures and animation frames
