@@ -395,7 +395,7 @@ def plot_graph(
 
 def plot_datapoint_graph(
     model: MLP,
-    point: Sequence[float],
+    point: Iterable[float],
     target: float | None = None,
     *,
     ax: Axes | None = None,
@@ -705,7 +705,8 @@ def _draw_picture(picture: _Picture, direction: str, ax: Axes | None) -> Axes:
     size = (xlim[1] - xlim[0], ylim[1] - ylim[0])
     if ax is None:
         shrink = min(1.0, _MAX_FIGURE_INCHES / size[0], _MAX_FIGURE_INCHES / size[1])
-        pixels = [max(1, round(side * shrink * DPI)) for side in size]  # whole pixels
+        # Whole pixels, rounded up so that the text is never below its size.
+        pixels = [math.ceil(side * shrink * DPI) for side in size]
         figure = Figure(figsize=(pixels[0] / DPI, pixels[1] / DPI), dpi=DPI)
         axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     else:
