@@ -48,6 +48,7 @@ from mgfunc.value import Value
 __all__ = [
     "DPI",
     "MAX_GRAPH_NODES",
+    "MAX_LAYER_WIDTH",
     "SQUARE_FIGSIZE",
     "WIDE_FIGSIZE",
     "figure_of",
@@ -67,6 +68,8 @@ WIDE_FIGSIZE = (8.0, 4.0)
 """Inches of a new figure for the loss and the accuracy curves."""
 MAX_GRAPH_NODES = 200
 """The most nodes :func:`plot_graph` draws; larger graphs are unreadable as a picture."""
+MAX_LAYER_WIDTH = 32
+"""The widest input or layer :func:`plot_datapoint_graph` draws (one box per neuron)."""
 
 # Class -1 and class 1, the same in every plot.
 _CLASS_COLORS = {-1.0: "#d6604d", 1.0: "#4393c3"}
@@ -266,7 +269,6 @@ _EDGE_GAP = 0.1  # beside an edge passing through a rank
 _MARGIN = 0.12
 _ROW = 0.3  # a row of title, headers or legend
 _MAX_FIGURE_INCHES = 24.0
-_MAX_DRAWN_WIDTH = 32
 _DIRECTIONS = {"LR": "left to right", "TB": "top to bottom"}
 
 _KIND_COLOURS = {
@@ -376,7 +378,7 @@ def plot_graph(
             node.id,
             _Box(
                 kind="output" if node is output else "computed" if node.inputs else "leaf",
-                title=node.label,
+                title=_short(node.label),
                 lines=_data_and_grad(node, grads),
                 op=node.op,
             ),
@@ -414,7 +416,7 @@ def plot_datapoint_graph(
     and the loss have their own colours, explained in a legend.
 
     Args:
-        model: an MLP whose inputs and layers are each at most 32 wide.
+        model: an MLP whose inputs and layers are each at most :data:`MAX_LAYER_WIDTH` wide.
         point: ``model.nin`` real numbers (a list, tuple or numpy array).
         target: None, or the point's label, -1.0 or 1.0, for a one-output model.
         ax: the Axes to draw on; None makes a new figure sized to the graph, 9-point text.
@@ -427,7 +429,7 @@ def plot_datapoint_graph(
         InvalidTypeError: an argument has the wrong type.
         InvalidValueError: ``point`` has the wrong length or a non-finite number, ``target``
             is not -1.0 or 1.0 or is given for a model with several outputs, a layer is wider
-            than 32, or ``direction`` is not ``"LR"`` or ``"TB"``.
+            than :data:`MAX_LAYER_WIDTH`, or ``direction`` is not ``"LR"`` or ``"TB"``.
 
     >>> from mgfunc.nn import MLP
     >>> ax = plot_datapoint_graph(MLP.create(2, [4, 1], seed=0), [0.5, -1.0], target=1.0)
@@ -446,10 +448,10 @@ def plot_datapoint_graph(
     _check_ax(ax)
     _check_direction(direction)
     widths = [model.nin, *(layer.nout for layer in model.layers)]
-    if max(widths) > _MAX_DRAWN_WIDTH:
+    if max(widths) > MAX_LAYER_WIDTH:
         raise InvalidValueError(
             f"model has a layer {max(widths)} wide (widths {widths}), more than the "
-            f"{_MAX_DRAWN_WIDTH} plot_datapoint_graph draws readably; draw a narrower model, or "
+            f"{MAX_LAYER_WIDTH} plot_datapoint_graph draws readably; draw a narrower model, or "
             "list the graph's rows with mgfunc.graph.nodes(output, grads)"
         )
     inputs = tuple(Value(number, label=f"x{index}") for index, number in enumerate(numbers))
@@ -463,7 +465,7 @@ def plot_datapoint_graph(
     finals = outputs if loss is None else (loss,)
     grads = backward(finals[0]) if len(finals) == 1 else None
     picture = _datapoint_picture(model, inputs, layers, finals, grads)
-    shown = ", ".join(_number(number) for number in numbers)
+    shown = ", ".join(_number(number) for number in numbers[:4]) + (", …" * (len(numbers) > 4))
     about = "" if label is None else f", target {_number(label)}"
     result = (
         f"loss {_number(finals[0].data)}, grad = d loss / d node"
@@ -528,7 +530,7 @@ def _datapoint_picture(
             continue
         owner[node.id] = node.id
         kind = "output" if node in finals else "computed" if node.inputs else "constant"
-        title = "loss" if node in finals else node.label
+        title = "loss" if node in finals else _short(node.label)
         boxes.append((node.id, _Box(kind, _data_and_grad(node, grads), title=title, op=node.op)))
         loss_boxes.append(node.id)
     if loss_boxes:
@@ -556,6 +558,11 @@ def _datapoint_picture(
 
 def _id(node: Value) -> int:
     return node.id
+
+
+def _short(label: str, most: int = 16) -> str:
+    """A label cut to ``most`` characters, so that one long name cannot widen a whole rank."""
+    return label if len(label) <= most else label[: most - 1] + "…"
 
 
 def _parameter_summary(parameters: Sequence[Value], grads: Gradients | None) -> tuple[str, ...]:
@@ -698,9 +705,13 @@ def _draw_picture(picture: _Picture, direction: str, ax: Axes | None) -> Axes:
     left = _MARGIN + (header_width + _MARGIN if across and picture.headers else 0.0)
     top = _MARGIN + (_ROW if picture.title else 0.0)
     top += _ROW if picture.headers and not across else 0.0
-    legend_columns, legend_rows = _legend_grid(picture.legend, width + left + _MARGIN)
+    legend_columns, legend_rows, legend_width = _legend_grid(picture.legend, width + left + _MARGIN)
     bottom = _MARGIN + legend_rows * _ROW
-    xlim = (-left, width + _MARGIN)
+    # A small graph still gets room for its title and legend, the graph centred beneath them.
+    title_width = _text_width(picture.title, _FONT_SIZE + 1, weight="bold") if picture.title else 0
+    wanted = max(title_width, legend_width) + 2 * _MARGIN
+    extra = max(0.0, wanted - (width + left + _MARGIN)) / 2
+    xlim = (-left - extra, width + _MARGIN + extra)
     ylim = (-height - bottom, top)
     size = (xlim[1] - xlim[0], ylim[1] - ylim[0])
     if ax is None:
@@ -770,22 +781,26 @@ def _draw_picture(picture: _Picture, direction: str, ax: Axes | None) -> Axes:
     return axes
 
 
-def _legend_grid(legend: Sequence[tuple[str, str]], room: float) -> tuple[int, int]:
-    """Columns and rows of a legend whose entries fit side by side in ``room`` inches."""
+def _legend_grid(legend: Sequence[tuple[str, str]], room: float) -> tuple[int, int, float]:
+    """Columns, rows and width in inches of a legend whose entries fit side by side in
+    ``room`` inches, in as few rows as that allows."""
     # matplotlib's defaults: a handle and its padding take 2.4 em, columns 1.5 em apart.
     em = _FONT_SIZE / 72
     entries = [2.4 * em + _text_width(text, _FONT_SIZE) for _, text in legend]
-    for columns in range(len(entries), 1, -1):
+    for columns in range(len(entries), 0, -1):
         widest = [max(entries[column::columns]) for column in range(columns)]
-        if sum(widest) + 1.5 * em * (columns - 1) <= room:
-            return columns, -(-len(entries) // columns)
-    return 1, len(entries)
+        used = sum(widest) + 1.5 * em * (columns - 1)
+        if used <= room or columns == 1:
+            return columns, -(-len(entries) // columns), used
+    return 1, 0, 0.0  # no entries
 
 
-def _text_width(text: str, size: float, family: str = "sans-serif") -> float:
+def _text_width(
+    text: str, size: float, family: str = "sans-serif", weight: str = "normal"
+) -> float:
     """The width in inches of one line of text, from the font's outlines (no renderer)."""
     width, _, _ = _TEXT_PATHS.get_text_width_height_descent(
-        text, FontProperties(family=family, size=size), ismath=False
+        text, FontProperties(family=family, size=size, weight=weight), ismath=False
     )
     return float(width) / 72
 

@@ -13,7 +13,14 @@ import pytest
 from mgfunc.__main__ import main
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PLOTS = ("dataset.png", "loss.png", "accuracy.png", "decision_boundary.png", "graph.png")
+PLOTS = (
+    "dataset.png",
+    "loss.png",
+    "accuracy.png",
+    "decision_boundary.png",
+    "graph.png",
+    "datapoint_graph.png",
+)
 OPTIONS = (
     "--out",
     "--samples",
@@ -60,6 +67,18 @@ def test_demo_options_change_the_run(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert_outputs(tmp_path)
 
 
+def test_a_model_too_wide_to_draw_leaves_out_only_its_datapoint_graph(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ["demo", "--out", str(tmp_path), "--steps", "1", "--samples", "10"]
+    assert main([*arguments, "--layers", "40,1"]) == 0
+    stdout = capsys.readouterr().out
+    assert "datapoint_graph.png left out: a layer wider than 32" in stdout
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        {*PLOTS, "graph.dot"} - {"datapoint_graph.png"}
+    )
+
+
 def test_quiet_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--out", str(tmp_path), "--steps", "1", "--samples", "10", "--quiet"]) == 0
     assert capsys.readouterr() == ("", "")
@@ -71,7 +90,7 @@ def test_help_documents_every_option(capsys: pytest.CaptureFixture[str]) -> None
     text = capsys.readouterr().out
     for option in OPTIONS:
         assert option in text, option
-    assert "graph.dot" in text and "warm-up" in text
+    assert "graph.dot" in text and "warm-up" in text and "datapoint_graph.png" in text
     assert main(["--help"]) == 0
     assert "demo" in capsys.readouterr().out
 

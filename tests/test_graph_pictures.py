@@ -368,3 +368,13 @@ def test_no_pyplot_figure_is_left_open() -> None:
     plot_graph(y, direction="TB")
     plot_datapoint_graph(MLP.create(2, [4, 1], seed=0), [0.0, 0.0], 1.0)
     assert plt.get_fignums() == []
+
+
+def test_the_readme_shows_both_pictures_as_small_pngs() -> None:
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for name in ("warmup_graph.png", "datapoint_graph.png"):
+        assert f"](docs/images/{name})" in readme, name
+        picture = root / "docs" / "images" / name
+        width, height = png_size(picture)
+        assert picture.stat().st_size < 200_000 and max(width, height) <= 2000, name
