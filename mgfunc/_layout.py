@@ -7,8 +7,9 @@ The classic layered (Sugiyama) method, one small function per step:
    leaf sits just before its first use.
 2. Virtual points: an edge that spans several ranks gets one point in every rank it crosses,
    so it can run between the boxes there instead of under them.
-3. :func:`order_layers`: barycentre sweeps down and up, then swaps of neighbours while a swap
-   removes crossings; the order with the fewest crossings wins.
+3. :func:`order_layers`: from the given order and from a depth-first one, barycentre sweeps
+   down and up, then swaps of neighbours while a swap removes crossings; the order with the
+   fewest crossings wins.
 4. Coordinates: each rank is a band along the main axis. Across it, every slot is pulled toward
    the mean of its neighbours while keeping its order and spacing (an isotonic regression per
    layer, iterated); edges through virtual points pull hardest, so long edges run straight.
@@ -268,16 +269,19 @@ def order_layers(
 ) -> list[list[T]]:
     """Reorder each layer to reduce edge crossings; the start order breaks every tie.
 
-    Each sweep sorts the layers top-down by the barycentre of their neighbours above, then
-    bottom-up by their neighbours below, then swaps neighbours while that removes crossings.
-    The best order seen is returned, so the result never has more crossings than the start or
-    than any single sweep.
+    Two starts are tried: the order given, and the order in which a depth-first walk from the
+    first layer meets the slots (which keeps connected slots together). From each, a sweep
+    sorts the layers top-down by the barycentre of their neighbours above, then bottom-up by
+    their neighbours below, then swaps neighbours while that removes crossings (every other
+    sweep also swaps where crossings stay equal, to leave a plateau). The order with the fewest
+    crossings seen is returned, so the result never has more crossings than the order given
+    or than one sweep.
 
     Args:
         layers: the slots of each rank, in a starting order.
         below: each slot's neighbours in the next layer.
         above: each slot's neighbours in the previous layer.
-        sweeps: how many down-and-up sweeps to make.
+        sweeps: how many down-and-up sweeps to make from each start.
 
     Returns:
         New lists, one per layer.
@@ -285,20 +289,21 @@ def order_layers(
     >>> order_layers([[1, 2], [3, 4]], {1: [4], 2: [3]}, {3: [2], 4: [1]})
     [[1, 2], [4, 3]]
     """
-    current = [list(layer) for layer in layers]
-    best = [list(layer) for layer in current]
+    best = [list(layer) for layer in layers]
     fewest = crossings(best, below)
-    for _ in range(sweeps):
-        if fewest == 0:
-            break
-        for index in range(1, len(current)):
-            current[index] = _by_barycentre(current[index], current[index - 1], above)
-        for index in range(len(current) - 2, -1, -1):
-            current[index] = _by_barycentre(current[index], current[index + 1], below)
-        _transpose(current, below, above)
-        count = crossings(current, below)
-        if count < fewest:
-            best, fewest = [list(layer) for layer in current], count
+    for start in (best, _depth_first(layers, below, above)):
+        current = [list(layer) for layer in start]
+        for sweep in range(sweeps):
+            if fewest == 0:
+                return best
+            for index in range(1, len(current)):
+                current[index] = _by_barycentre(current[index], current[index - 1], above)
+            for index in range(len(current) - 2, -1, -1):
+                current[index] = _by_barycentre(current[index], current[index + 1], below)
+            _transpose(current, below, above, swap_equal=sweep % 2 == 1)
+            count = crossings(current, below)
+            if count < fewest:
+                best, fewest = [list(layer) for layer in current], count
     return best
 
 
@@ -352,13 +357,40 @@ def _by_barycentre(layer: list[T], fixed: list[T], neighbours: Mapping[T, Sequen
     return [next(movable) if slot in keys else slot for slot in layer]
 
 
+def _depth_first(
+    layers: Sequence[Sequence[T]],
+    below: Mapping[T, Sequence[T]],
+    above: Mapping[T, Sequence[T]],
+) -> list[list[T]]:
+    """Each layer in the order a depth-first walk over the edges (both ways) first meets its
+    slots, the walk starting from each slot of each layer in turn."""
+    rank = {slot: index for index, layer in enumerate(layers) for slot in layer}
+    ordered: list[list[T]] = [[] for _ in layers]
+    seen: set[T] = set()
+    for layer in layers:
+        for first in layer:
+            stack = [first]
+            while stack:
+                slot = stack.pop()
+                if slot in seen:
+                    continue
+                seen.add(slot)
+                ordered[rank[slot]].append(slot)
+                near = [*below.get(slot, ()), *above.get(slot, ())]
+                stack.extend(n for n in reversed(near) if n not in seen)
+    return ordered
+
+
 def _transpose(
     layers: list[list[T]],
     below: Mapping[T, Sequence[T]],
     above: Mapping[T, Sequence[T]],
+    *,
+    swap_equal: bool,
 ) -> None:
-    """Swap neighbours within a layer while that removes crossings (in place: ``layers`` is
-    a private working copy)."""
+    """Swap neighbours within a layer while that removes crossings, and also where it keeps
+    them equal if ``swap_equal`` (in place: ``layers`` is a private working copy). Only a
+    strict improvement asks for another pass, so this ends."""
     improved = True
     while improved:
         improved = False
@@ -376,9 +408,9 @@ def _transpose(
                     vs = [where[n] for n in neighbours.get(v, ())]
                     kept += sum(a > b for a in us for b in vs)
                     swapped += sum(b > a for a in us for b in vs)
-                if swapped < kept:
+                if swapped < kept or (swap_equal and swapped == kept > 0):
                     layer[j], layer[j + 1] = v, u
-                    improved = True
+                    improved = improved or swapped < kept
 
 
 def _inversions(sequence: list[int], size: int) -> int:

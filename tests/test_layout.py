@@ -34,6 +34,7 @@ def dags(draw: st.DrawFn) -> tuple[list[int], Edges]:
 
 
 def layout_of(nodes: Sequence[int], edges: Edges, cross: float = 0.5) -> Layout:
+    nodes = list(nodes)
     shapes = {node: Shape(1.0 + 0.1 * (node % 3), cross, 0.1, 0.1) for node in nodes}
     return layered_layout(nodes, edges, shapes, rank_gap=0.5, node_gap=0.25, edge_gap=0.1)
 
@@ -153,6 +154,23 @@ def test_a_graph_that_must_cross_gets_its_minimum() -> None:
     above: dict[int, list[int]] = {2: [1], 3: [0], 4: [2, 3], 5: [2, 3], 6: [2, 3]}
     ordered = order_layers(layers, below, above)
     assert crossings(ordered, below) == brute_force_fewest(layers, below) == 3
+
+
+# The warm-up expression of the demo (x = -4; z = 2x + 2 + x; q = relu(z) + z x;
+# h = relu(z z); y = h + q + q x) as node numbers in creation order: 0 is x, 1 and 3 the
+# constants 2, 13 the output y. x feeds ranks 1, 3, 4 and 6: its last three edges need 2 + 3 + 5
+# virtual points.
+WARMUP_EDGES = [
+    (1, 2), (0, 2), (2, 4), (3, 4), (4, 5), (0, 5), (5, 6), (5, 7), (0, 7), (6, 8),
+    (7, 8), (5, 9), (5, 9), (9, 10), (10, 11), (8, 11), (8, 12), (0, 12), (11, 13), (12, 13),
+]  # fmt: skip
+
+
+def test_the_warmup_graph_is_drawn_without_a_crossing() -> None:
+    layout = layout_of(range(14), WARMUP_EDGES)
+    assert layout.crossings == 0  # the fewest possible
+    virtual = [slot for layer in layout.layers for slot in layer if isinstance(slot, VirtualPoint)]
+    assert len(virtual) == 10 and {point.source for point in virtual} == {0}
 
 
 @st.composite
