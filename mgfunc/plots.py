@@ -14,11 +14,9 @@ e.g. ``fig, ax = plt.subplots(); plot_loss(run, ax=ax)``.
 
 from __future__ import annotations
 
-import itertools
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-import attrs
 from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure, SubFigure
@@ -29,8 +27,26 @@ from matplotlib.path import Path
 from matplotlib.textpath import TextToPath
 
 from mgfunc._checks import describe, real_number
-from mgfunc._layout import Layout, Shape, assign_ranks, layered_layout
-from mgfunc.backward import backward
+from mgfunc._graph_picture import (
+    EDGE_GAP,
+    FONT_SIZE,
+    LINE_HEIGHT,
+    NODE_GAP,
+    OP_FONT_SIZE,
+    OP_GAP,
+    OP_RADIUS,
+    RANK_GAP,
+    Box,
+    Cells,
+    Picture,
+    datapoint_picture,
+    edge_segments,
+    expression_picture,
+    measure,
+    shape,
+    uniform_widths,
+)
+from mgfunc._layout import Layout, layered_layout
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
@@ -253,19 +269,9 @@ def plot_decision_boundary(
     return axes
 
 
-# The computation graph. Sizes are inches at the natural size of a new figure; on a given Axes
-# text, lines and boxes all scale together.
-_FONT_SIZE = 9.0
-_OP_FONT_SIZE = 8.0
-_CHAR_WIDTH = 0.602 / 72  # per point of font size: the advance of DejaVu Sans Mono
-_LINE_HEIGHT = 1.3 * _FONT_SIZE / 72
-_PAD_ACROSS = 0.07  # inside a cell, beside its text
-_PAD_ALONG = 0.05  # inside a cell, above and below its text
-_OP_RADIUS = 0.18
-_OP_GAP = 0.16  # from an op circle to its box: room for the arrow between them
-_RANK_GAP = 0.5  # between two ranks, where edges bend
-_NODE_GAP = 0.2  # between two boxes of a rank
-_EDGE_GAP = 0.1  # beside an edge passing through a rank
+# The computation graph. What the boxes show and their sizes come from mgfunc._graph_picture,
+# the layout from mgfunc._layout; sizes are inches at the natural size of a new figure, and on
+# a given Axes text, lines and boxes all scale together.
 _MARGIN = 0.12
 _ROW = 0.3  # a row of title, headers or legend
 _MAX_FIGURE_INCHES = 24.0
@@ -282,44 +288,6 @@ _KIND_COLOURS = {
 _OP_COLOUR = "#fff2b2"
 _LINE_COLOUR = "0.2"
 _TEXT_PATHS = TextToPath()
-
-
-@attrs.frozen
-class _Box:
-    """What one box shows: an optional bold title and text lines; ``op`` in a circle before it;
-    ``side`` a cell of parameter summaries before the main cell."""
-
-    kind: str
-    lines: tuple[str, ...]
-    title: str = ""
-    op: str = ""
-    side: tuple[str, ...] = ()
-
-
-@attrs.frozen
-class _Picture:
-    """A graph ready to draw: boxes by key (in a fixed order), edges between keys, the legend
-    (kind, text), headers (text over the ranks of some boxes) and a title."""
-
-    boxes: tuple[tuple[int, _Box], ...]
-    edges: tuple[tuple[int, int], ...]
-    legend: tuple[tuple[str, str], ...]
-    headers: tuple[tuple[tuple[int, ...], str], ...] = ()
-    title: str = ""
-
-
-@attrs.frozen
-class _Cells:
-    """A box's measures in inches: parameter cell and main cell widths, height, op width."""
-
-    side: float
-    main: float
-    height: float
-    op: float
-
-    @property
-    def width(self) -> float:
-        return self.side + self.main
 
 
 def plot_graph(
@@ -373,26 +341,7 @@ def plot_graph(
             "point with plot_datapoint_graph(model, point), or write the graph with "
             "mgfunc.graph.to_dot(output, grads) and render it with Graphviz"
         )
-    boxes = tuple(
-        (
-            node.id,
-            _Box(
-                kind="output" if node is output else "computed" if node.inputs else "leaf",
-                title=_short(node.label),
-                lines=_data_and_grad(node, grads),
-                op=node.op,
-            ),
-        )
-        for node in order
-    )
-    edges = tuple((child.id, node.id) for node in order for child in node.inputs)
-    legend = (
-        ("leaf", "leaf (input or constant)"),
-        ("computed", "computed"),
-        ("output", "output"),
-        ("op", "operation"),
-    )
-    return _draw_picture(_Picture(boxes, edges, legend), direction, ax)
+    return _draw_picture(expression_picture(output, grads), direction, ax)
 
 
 def plot_datapoint_graph(
@@ -454,138 +403,7 @@ def plot_datapoint_graph(
             f"{MAX_LAYER_WIDTH} plot_datapoint_graph draws readably; draw a narrower model, or "
             "list the graph's rows with mgfunc.graph.nodes(output, grads)"
         )
-    inputs = tuple(Value(number, label=f"x{index}") for index, number in enumerate(numbers))
-    layers: list[tuple[Value, ...]] = []
-    values: Sequence[Value] = inputs
-    for layer in model.layers:
-        values = tuple(neuron(values) for neuron in layer.neurons)
-        layers.append(values)
-    outputs = tuple(values)
-    loss = None if label is None else (1.0 - outputs[0] * Value(label, label="target")).relu()
-    finals = outputs if loss is None else (loss,)
-    grads = backward(finals[0]) if len(finals) == 1 else None
-    picture = _datapoint_picture(model, inputs, layers, finals, grads)
-    shown = ", ".join(_number(number) for number in numbers[:4]) + (", …" * (len(numbers) > 4))
-    about = "" if label is None else f", target {_number(label)}"
-    result = (
-        f"loss {_number(finals[0].data)}, grad = d loss / d node"
-        if loss is not None
-        else f"score {_number(finals[0].data)}, grad = d score / d node"
-        if grads is not None
-        else "no gradients: a model with several outputs has no single loss"
-    )
-    title = (
-        f"One datapoint x = ({shown}){about} through MLP {' → '.join(map(str, widths))}: {result}"
-    )
-    return _draw_picture(attrs.evolve(picture, title=title), direction, ax)
-
-
-def _datapoint_picture(
-    model: MLP,
-    inputs: tuple[Value, ...],
-    layers: Sequence[tuple[Value, ...]],
-    finals: tuple[Value, ...],
-    grads: Gradients | None,
-) -> _Picture:
-    """Boxes for the inputs, one per neuron (its linear node and relu collapsed, its
-    parameters summarised) and one per node of the loss; edges between them."""
-    owner: dict[int, int | None] = {value.id: value.id for value in inputs}
-    boxes: list[tuple[int, _Box]] = [
-        (value.id, _Box(kind="input", title=value.label, lines=_data_and_grad(value, grads)))
-        for value in inputs
-    ]
-    headers: list[tuple[tuple[int, ...], str]] = [(tuple(value.id for value in inputs), "inputs")]
-    last = len(layers) - 1
-    for index, (layer, outputs) in enumerate(zip(model.layers, layers)):
-        for place, (neuron, value) in enumerate(zip(layer.neurons, outputs)):
-            owner[value.id] = value.id
-            if value.op == "relu":
-                owner[value.inputs[0].id] = value.id  # the weighted sum, inside this box
-            owner.update((parameter.id, None) for parameter in neuron.parameters())
-            title = "" if index < last else "score" if len(outputs) == 1 else f"output {place}"
-            kind = "output" if value in finals else "computed"
-            boxes.append(
-                (
-                    value.id,
-                    _Box(
-                        kind=kind,
-                        title=title,
-                        lines=_data_and_grad(value, grads),
-                        op="relu" if neuron.nonlinear else "Σ",
-                        side=_parameter_summary(neuron.parameters(), grads),
-                    ),
-                )
-            )
-        activation = "relu" if layer.neurons[0].nonlinear else "linear"
-        headers.append(
-            (
-                tuple(value.id for value in outputs),
-                f"layer {index + 1}: {layer.nout} {activation}",
-            )
-        )
-    order = sorted({node for final in finals for node in topological_order(final)}, key=_id)
-    loss_boxes = []
-    for node in order:
-        if node.id in owner:
-            continue
-        owner[node.id] = node.id
-        kind = "output" if node in finals else "computed" if node.inputs else "constant"
-        title = "loss" if node in finals else _short(node.label)
-        boxes.append((node.id, _Box(kind, _data_and_grad(node, grads), title=title, op=node.op)))
-        loss_boxes.append(node.id)
-    if loss_boxes:
-        headers.append((tuple(loss_boxes), "max-margin loss"))
-    edges = []
-    for node in order:
-        key = owner[node.id]
-        for child in node.inputs:
-            source = owner[child.id]
-            if source is not None and source != key and key is not None:
-                edges.append((source, key))
-    legend = [
-        ("input", "input"),
-        ("parameter", "parameters of a neuron: n weights + bias, ‖∇‖ their gradient norm"),
-        ("computed", "computed: a neuron relu(w·x + b) or Σ w·x + b, an operation"),
-    ]
-    if loss_boxes:
-        legend += [("constant", "constant"), ("output", "loss")]
-    else:
-        legend.append(("output", "output"))
-    if grads is None:
-        legend[1] = ("parameter", "parameters of a neuron: n weights + bias, ‖w‖ weight norm")
-    return _Picture(tuple(boxes), tuple(edges), tuple(legend), tuple(headers))
-
-
-def _id(node: Value) -> int:
-    return node.id
-
-
-def _short(label: str, most: int = 16) -> str:
-    """A label cut to ``most`` characters, so that one long name cannot widen a whole rank."""
-    return label if len(label) <= most else label[: most - 1] + "…"
-
-
-def _parameter_summary(parameters: Sequence[Value], grads: Gradients | None) -> tuple[str, ...]:
-    count = f"{len(parameters) - 1} w + b"
-    if grads is None:
-        weights = parameters[:-1]
-        return count, f"‖w‖ {_number(math.sqrt(sum(p.data * p.data for p in weights)))}"
-    return count, f"‖∇‖ {_number(math.sqrt(sum(grads[p] ** 2 for p in parameters)))}"
-
-
-def _data_and_grad(node: Value, grads: Gradients | None) -> tuple[str, ...]:
-    data = f"data {_number(node.data)}"
-    return (data,) if grads is None else (data, f"grad {_number(grads[node])}")
-
-
-def _number(number: float) -> str:
-    """Four decimals without trailing zeros (-4, 0.5, 46.1235); tiny or huge in e-notation."""
-    if number == 0.0:
-        return "0"
-    if not 1e-4 <= abs(number) < 1e6:
-        return f"{number:.3e}"
-    text = f"{number:.4f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return _draw_picture(datapoint_picture(model, numbers, label), direction, ax)
 
 
 def _point(point: object, width: int) -> tuple[float, ...]:
@@ -637,61 +455,17 @@ def _check_grads(grads: object) -> None:
         )
 
 
-def _cells(box: _Box) -> _Cells:
-    rows = max(len(box.lines) + bool(box.title), len(box.side))
-    main = max(len(text) for text in (box.title, *box.lines)) * _CHAR_WIDTH * _FONT_SIZE
-    side = max((len(text) for text in box.side), default=0) * _CHAR_WIDTH * _FONT_SIZE
-    op = max(2 * _OP_RADIUS, len(box.op) * _CHAR_WIDTH * _OP_FONT_SIZE + 0.1) if box.op else 0.0
-    return _Cells(
-        side=side + 2 * _PAD_ACROSS if box.side else 0.0,
-        main=main + 2 * _PAD_ACROSS,
-        height=rows * _LINE_HEIGHT + 2 * _PAD_ALONG,
-        op=op,
-    )
-
-
-def _uniform_widths(picture: _Picture, cells: Mapping[int, _Cells]) -> dict[int, _Cells]:
-    """The cells with the widths of the widest in their rank, so that each rank reads as a
-    column (or row) of equal boxes."""
-    ranks = assign_ranks([key for key, _ in picture.boxes], picture.edges)
-    sides: dict[int, float] = {}
-    mains: dict[int, float] = {}
-    for key, measures in cells.items():
-        sides[ranks[key]] = max(sides.get(ranks[key], 0.0), measures.side)
-        mains[ranks[key]] = max(mains.get(ranks[key], 0.0), measures.main)
-    return {
-        key: attrs.evolve(
-            measures,
-            side=sides[ranks[key]] if measures.side else 0.0,
-            main=mains[ranks[key]],
-        )
-        for key, measures in cells.items()
-    }
-
-
-def _shape(cells: _Cells, direction: str) -> Shape:
-    """The room a box and its op circle take in the layout: along the ranks, the circle then
-    the box; across, the wider of the two."""
-    if direction == "LR":
-        along = cells.op + _OP_GAP + cells.width if cells.op else cells.width
-        across = max(cells.height, 2 * _OP_RADIUS if cells.op else 0.0)
-        return Shape(along, across, entry_span=0.6 * _OP_RADIUS, exit_span=0.3 * cells.height)
-    along = 2 * _OP_RADIUS + _OP_GAP + cells.height if cells.op else cells.height
-    across = max(cells.width, cells.op)
-    return Shape(along, across, entry_span=0.3 * cells.op, exit_span=0.3 * cells.width)
-
-
-def _draw_picture(picture: _Picture, direction: str, ax: Axes | None) -> Axes:
+def _draw_picture(picture: Picture, direction: str, ax: Axes | None) -> Axes:
     """Lay ``picture`` out and draw it on ``ax`` or on a new figure sized to it."""
-    cells = _uniform_widths(picture, {key: _cells(box) for key, box in picture.boxes})
-    shapes = {key: _shape(cells[key], direction) for key, _ in picture.boxes}
+    cells = uniform_widths(picture, {key: measure(box) for key, box in picture.boxes})
+    shapes = {key: shape(cells[key], direction) for key, _ in picture.boxes}
     layout = layered_layout(
         [key for key, _ in picture.boxes],
         picture.edges,
         shapes,
-        rank_gap=_RANK_GAP,
-        node_gap=_NODE_GAP,
-        edge_gap=_EDGE_GAP,
+        rank_gap=RANK_GAP,
+        node_gap=NODE_GAP,
+        edge_gap=EDGE_GAP,
     )
     across = direction == "TB"
 
@@ -700,7 +474,7 @@ def _draw_picture(picture: _Picture, direction: str, ax: Axes | None) -> Axes:
 
     width, height = (layout.size[1], layout.size[0]) if across else layout.size
     header_width = max(
-        (_text_width(text, _FONT_SIZE, "monospace") for _, text in picture.headers), default=0.0
+        (_text_width(text, FONT_SIZE, "monospace") for _, text in picture.headers), default=0.0
     )
     left = _MARGIN + (header_width + _MARGIN if across and picture.headers else 0.0)
     top = _MARGIN + (_ROW if picture.title else 0.0)
@@ -708,7 +482,7 @@ def _draw_picture(picture: _Picture, direction: str, ax: Axes | None) -> Axes:
     legend_columns, legend_rows, legend_width = _legend_grid(picture.legend, width + left + _MARGIN)
     bottom = _MARGIN + legend_rows * _ROW
     # A small graph still gets room for its title and legend, the graph centred beneath them.
-    title_width = _text_width(picture.title, _FONT_SIZE + 1, weight="bold") if picture.title else 0
+    title_width = _text_width(picture.title, FONT_SIZE + 1, weight="bold") if picture.title else 0
     wanted = max(title_width, legend_width) + 2 * _MARGIN
     extra = max(0.0, wanted - (width + left + _MARGIN)) / 2
     xlim = (-left - extra, width + _MARGIN + extra)
@@ -732,12 +506,19 @@ def _draw_picture(picture: _Picture, direction: str, ax: Axes | None) -> Axes:
     for index, ((source, target), route) in enumerate(zip(picture.edges, layout.routes)):
         main, cross = layout.centres[target]
         start = main - shapes[target].main / 2
-        vertices, codes = _edge_path(route, (start, cross), cells[target], boxes[target], direction)
+        first, segments = edge_segments(
+            route, (start, cross), cells[target], boxes[target], direction
+        )
+        vertices = [xy(*first)]
+        codes = [Path.MOVETO]
+        for segment in segments:
+            vertices += [xy(*point) for point in segment]
+            codes += [Path.LINETO] if len(segment) == 1 else [Path.CURVE4] * 3
         # add_artist, not add_patch, here and for the boxes: the limits are set above, and
         # measuring every curve's extent for the data limits would cost more than the layout.
         axes.add_artist(
             FancyArrowPatch(
-                path=Path([xy(*vertex) for vertex in vertices], codes),
+                path=Path(vertices, codes),
                 arrowstyle="-|>",
                 color="0.5" if many else "0.3",
                 alpha=0.7 if many else 1.0,
@@ -772,7 +553,7 @@ def _draw_picture(picture: _Picture, direction: str, ax: Axes | None) -> Axes:
         bbox_to_anchor=(0.5, 0.0),
         ncols=legend_columns,
         frameon=False,
-        fontsize=_FONT_SIZE * scale,
+        fontsize=FONT_SIZE * scale,
         handlelength=1.6,
         handletextpad=0.8,
         columnspacing=1.5,
@@ -785,8 +566,8 @@ def _legend_grid(legend: Sequence[tuple[str, str]], room: float) -> tuple[int, i
     """Columns, rows and width in inches of a legend whose entries fit side by side in
     ``room`` inches, in as few rows as that allows."""
     # matplotlib's defaults: a handle and its padding take 2.4 em, columns 1.5 em apart.
-    em = _FONT_SIZE / 72
-    entries = [2.4 * em + _text_width(text, _FONT_SIZE) for _, text in legend]
+    em = FONT_SIZE / 72
+    entries = [2.4 * em + _text_width(text, FONT_SIZE) for _, text in legend]
     for columns in range(len(entries), 0, -1):
         widest = [max(entries[column::columns]) for column in range(columns)]
         used = sum(widest) + 1.5 * em * (columns - 1)
@@ -805,43 +586,11 @@ def _text_width(
     return float(width) / 72
 
 
-def _edge_path(
-    route: Sequence[tuple[float, float]],
-    target: tuple[float, float],
-    cells: _Cells,
-    box: _Box,
-    direction: str,
-) -> tuple[list[tuple[float, float]], list[int]]:
-    """The points and Bézier codes of an edge in (main, cross) coordinates: straight inside
-    a rank, an S-curve between ranks, ending on the op circle of the target (whose unit starts
-    at ``target``: main where it begins, cross its centre)."""
-    points = list(route)
-    if box.op:
-        along, across = (
-            (cells.op / 2, _OP_RADIUS) if direction == "LR" else (_OP_RADIUS, cells.op / 2)
-        )
-        start, centre = target
-        end_cross = points[-1][1]
-        offset = min(1.0, abs(end_cross - centre) / across)
-        points[-1] = (start + along - along * math.sqrt(1.0 - offset * offset), end_cross)
-    vertices = [points[0]]
-    codes = [int(Path.MOVETO)]
-    for (main0, cross0), (main1, cross1) in itertools.pairwise(points):
-        if cross0 == cross1:
-            vertices.append((main1, cross1))
-            codes.append(int(Path.LINETO))
-        else:
-            half = (main1 - main0) / 2
-            vertices += [(main0 + half, cross0), (main1 - half, cross1), (main1, cross1)]
-            codes += [int(Path.CURVE4)] * 3
-    return vertices, codes
-
-
 def _draw_box(
     axes: Axes,
     key: int,
-    box: _Box,
-    cells: _Cells,
+    box: Box,
+    cells: Cells,
     start: float,
     cross: float,
     xy: Callable[[float, float], tuple[float, float]],
@@ -850,22 +599,22 @@ def _draw_box(
     """One node: its op circle (if any), an arrow from it, and the box with its cells."""
     if xy(1.0, 0.0)[0] == 1.0:  # left to right: circle, then the box, along x
         op_x, op_y = xy(start + cells.op / 2, cross)
-        left = start + (cells.op + _OP_GAP if box.op else 0.0)
+        left = start + (cells.op + OP_GAP if box.op else 0.0)
         bottom = -cross - cells.height / 2
         arrow = ((op_x + cells.op / 2, op_y), (left, op_y))
     else:  # top to bottom: circle above the box
-        op_x, op_y = xy(start + _OP_RADIUS, cross)
+        op_x, op_y = xy(start + OP_RADIUS, cross)
         left = cross - cells.width / 2
-        top = -(start + (2 * _OP_RADIUS + _OP_GAP if box.op else 0.0))
+        top = -(start + (2 * OP_RADIUS + OP_GAP if box.op else 0.0))
         bottom = top - cells.height
-        arrow = ((op_x, op_y - _OP_RADIUS), (op_x, top))
+        arrow = ((op_x, op_y - OP_RADIUS), (op_x, top))
     line = 0.8 * scale
     if box.op:
         axes.add_artist(
             Ellipse(
                 (op_x, op_y),
                 cells.op,
-                2 * _OP_RADIUS,
+                2 * OP_RADIUS,
                 facecolor=_OP_COLOUR,
                 edgecolor=_LINE_COLOUR,
                 linewidth=line,
@@ -874,7 +623,7 @@ def _draw_box(
             )
         )
         axes.text(
-            op_x, op_y, box.op, ha="center", va="center", fontsize=_OP_FONT_SIZE * scale, zorder=3
+            op_x, op_y, box.op, ha="center", va="center", fontsize=OP_FONT_SIZE * scale, zorder=3
         )
         axes.add_artist(
             FancyArrowPatch(
@@ -909,17 +658,17 @@ def _draw_box(
             )
         )
         texts = [*titles, *lines]
-        first = bottom + cells.height / 2 + (len(texts) - 1) * _LINE_HEIGHT / 2
+        first = bottom + cells.height / 2 + (len(texts) - 1) * LINE_HEIGHT / 2
         for row, text in enumerate(texts):
             axes.text(
                 left + width / 2,
-                first - row * _LINE_HEIGHT,
+                first - row * LINE_HEIGHT,
                 text,
                 ha="center",
                 va="center",
                 family="monospace",
                 fontweight="bold" if row < len(titles) else "normal",
-                fontsize=_FONT_SIZE * scale,
+                fontsize=FONT_SIZE * scale,
                 zorder=3,
             )
         left += width
@@ -927,7 +676,7 @@ def _draw_box(
 
 def _draw_labels(
     axes: Axes,
-    picture: _Picture,
+    picture: Picture,
     layout: Layout,
     xy: Callable[[float, float], tuple[float, float]],
     limits: tuple[tuple[float, float], tuple[float, float]],
@@ -943,7 +692,7 @@ def _draw_labels(
             picture.title,
             ha="left",
             va="top",
-            fontsize=(_FONT_SIZE + 1) * scale,
+            fontsize=(FONT_SIZE + 1) * scale,
             fontweight="bold",
         )
     for keys, text in picture.headers:
@@ -957,7 +706,7 @@ def _draw_labels(
             ha="left" if across else "center",
             va="center",
             family="monospace",
-            fontsize=_FONT_SIZE * scale,
+            fontsize=FONT_SIZE * scale,
             color="0.25",
         )
 
