@@ -135,7 +135,8 @@ def expression_picture(output: Value, grads: Gradients | None) -> Picture:
 
 def datapoint_picture(model: MLP, point: Sequence[float], target: float | None) -> Picture:
     """One point through ``model`` (and its max-margin loss with a ``target``), one box per
-    neuron: its linear node and ReLU in one box, its parameters summarised in a side cell.
+    neuron: its weighted sum and activation in one box, its parameters summarised in a side
+    cell.
 
     The caller has checked the arguments: ``model.nin`` numbers, a target of -1.0 or 1.0 for
     a one-output model, or None.
@@ -186,20 +187,19 @@ def _summarised(
     for index, (layer, outputs) in enumerate(zip(model.layers, layers)):
         for place, (neuron, value) in enumerate(zip(layer.neurons, outputs)):
             owner[value.id] = value.id
-            if value.op == "relu":
-                owner[value.inputs[0].id] = value.id  # the weighted sum, inside this box
+            if value.op != "linear":  # an activation: its weighted sum is inside this box too
+                owner[value.inputs[0].id] = value.id
             owner.update((parameter.id, None) for parameter in neuron.parameters())
             title = "" if index < last else "score" if len(outputs) == 1 else f"output {place}"
             box = Box(
                 kind="output" if value in finals else "computed",
                 title=title,
                 lines=_data_and_grad(value, grads),
-                op="relu" if neuron.nonlinear else "Σ",
+                op="Σ" if value.op == "linear" else value.op,
                 side=_parameter_summary(neuron.parameters(), grads),
             )
             boxes.append((value.id, box))
-        activation = "relu" if layer.neurons[0].nonlinear else "linear"
-        header = f"layer {index + 1}: {layer.nout} {activation}"
+        header = f"layer {index + 1}: {layer.nout} {outputs[0].op}"
         headers.append((tuple(value.id for value in outputs), header))
     order = sorted({node for final in finals for node in topological_order(final)}, key=_id)
     loss_boxes = []
@@ -221,10 +221,12 @@ def _summarised(
             if source is not None and key is not None and source != key:
                 edges.append((source, key))
     summary = "‖∇‖ their gradient norm" if grads is not None else "‖w‖ weight norm"
+    activations = sorted({value.op for values in layers for value in values} - {"linear"})
+    formula = " or ".join([*(f"{name}(w·x + b)" for name in activations), "Σ w·x + b"])
     legend = [
         ("input", "input"),
         ("parameter", f"parameters of a neuron: n weights + bias, {summary}"),
-        ("computed", "computed: a neuron relu(w·x + b) or Σ w·x + b, an operation"),
+        ("computed", f"computed: a neuron {formula}, an operation"),
         *(
             (("constant", "constant"), ("output", "loss"))
             if loss_boxes

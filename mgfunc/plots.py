@@ -357,12 +357,13 @@ def plot_datapoint_graph(
     Drawing every weight of ``MLP.create(2, [16, 16, 1])`` would take 337 boxes, so each
     neuron is one box: its parameters summarised in an orange cell (``16 w + b`` and the norm
     of their gradients, or of the weights without gradients), then the data and gradient of its
-    output; its circle shows ``relu`` (hidden layers) or ``Σ`` (the linear last layer). With a
-    ``target``, the point's max-margin loss ``relu(1 - target * score)`` follows (the demo's
-    loss for one point, without regularisation) and every gradient is d loss / d node, from
-    :func:`mgfunc.backward`; without one, a one-output model shows d score / d node and a
-    model with several outputs shows data only. Inputs, parameters, computed nodes, constants
-    and the loss have their own colours, explained in a legend.
+    output; its circle shows the hidden layers' activation (``relu``) or ``Σ`` (the weighted
+    sum alone, in the last layer). With a ``target``, the point's max-margin loss
+    ``relu(1 - target * score)`` follows (the demo's loss for one point, without
+    regularisation) and every gradient is d loss / d node, from :func:`mgfunc.backward`;
+    without one, a one-output model shows d score / d node and a model with several outputs
+    shows data only. Inputs, parameters, computed nodes, constants and the loss have their own
+    colours, explained in a legend.
 
     Args:
         model: an MLP whose inputs and layers are each at most :data:`MAX_LAYER_WIDTH` wide.
