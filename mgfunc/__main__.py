@@ -48,11 +48,13 @@ _DESCRIPTION = """\
 Train the official micrograd demo: a two-moons dataset, an MLP, full-batch gradient descent on
 the max-margin loss with L2 regularisation. Shows progress every 10 steps, prints a summary
 (parameters, initial and final loss, final accuracy, seconds), and writes into --out:
-dataset.png, loss.png, accuracy.png, decision_boundary.png, graph.png and graph.dot.
-The graph files show the small warm-up expression of the demo's section 1
+dataset.png, loss.png, accuracy.png, decision_boundary.png, graph.png, graph.dot and
+datapoint_graph.png. The graph files show the small warm-up expression of the demo's section 1
 (x = -4; z = 2x + 2 + x; q = relu(z) + z x; h = relu(z z); y = h + q + q x, with its
-gradients: y = -20, dy/dx = 46), not the model: one forward pass of the model is a graph of
-hundreds of nodes, too many to read."""
+gradients: y = -20, dy/dx = 46). datapoint_graph.png shows the first training point through
+the model before training, one box per neuron (its weights and bias summarised), with the
+point's max-margin loss and the gradients of the first step; it is left out when a layer is
+wider than 32."""
 
 _DEMO_EPILOG = """\
 Beyond the official run: --dataset spiral, blobs (each with --classes K) or yin_yang (3
@@ -454,6 +456,16 @@ def _demo(options: argparse.Namespace) -> int:
         ),
         "graph.png": plots.plot_graph(y, grads),
     }
+    if max(layers) <= plots.MAX_LAYER_WIDTH:
+        # The first point through the untrained model: after training its loss and gradients
+        # are often 0. Two classes show the point's max-margin loss; more show the logits.
+        target = dataset.ys[0] if classes == 2 else None
+        figures["datapoint_graph.png"] = plots.plot_datapoint_graph(model, dataset.xs[0], target)
+    else:
+        say(
+            f"datapoint_graph.png left out: a layer wider than {plots.MAX_LAYER_WIDTH} "
+            "neurons is too many boxes to read"
+        )
     written = [_save(axes, out / name) for name, axes in figures.items()]
     dot = out / "graph.dot"
     dot.write_text(to_dot(y, grads), encoding="utf-8")

@@ -21,7 +21,14 @@ from mgfunc.optim import SGD, Adam
 from mgfunc.trainer import HistoryRow, TrainingRun, official_micrograd_learning_rate, train
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-PLOTS = ("dataset.png", "loss.png", "accuracy.png", "decision_boundary.png", "graph.png")
+PLOTS = (
+    "dataset.png",
+    "loss.png",
+    "accuracy.png",
+    "decision_boundary.png",
+    "graph.png",
+    "datapoint_graph.png",
+)
 OPTIONS = (
     "--out",
     "--samples",
@@ -308,6 +315,18 @@ def test_demo_options_change_the_run(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert_outputs(tmp_path)
 
 
+def test_a_model_too_wide_to_draw_leaves_out_only_its_datapoint_graph(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ["demo", "--out", str(tmp_path), "--steps", "1", "--samples", "10"]
+    assert main([*arguments, "--layers", "40,1"]) == 0
+    stdout = capsys.readouterr().out
+    assert "datapoint_graph.png left out: a layer wider than 32" in stdout
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(
+        {*PLOTS, "graph.dot"} - {"datapoint_graph.png"}
+    )
+
+
 def test_quiet_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo", "--out", str(tmp_path), "--steps", "1", "--samples", "10", "--quiet"]) == 0
     assert capsys.readouterr() == ("", "")
@@ -319,7 +338,7 @@ def test_help_documents_every_option(capsys: pytest.CaptureFixture[str]) -> None
     text = capsys.readouterr().out
     for option in OPTIONS:
         assert option in text, option
-    assert "graph.dot" in text and "warm-up" in text
+    assert "graph.dot" in text and "warm-up" in text and "datapoint_graph.png" in text
     assert "one output per class" in text and "cross-entropy" in text  # what K classes change
     assert "adam and adamw 0.05" in text and "status 130" in text
     assert main(["--help"]) == 0
