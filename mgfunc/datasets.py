@@ -23,6 +23,7 @@ from pyrsistent import pmap
 from pyrsistent.typing import PMap
 
 from mgfunc._checks import describe, real_number, whole_number
+from mgfunc._frozen import immutable
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 
@@ -50,6 +51,7 @@ def _to_label(label: float) -> float:
     return number
 
 
+@immutable()
 @attrs.frozen
 class DataPoint:
     """One labelled point: coordinates ``x``, ``y`` and ``label`` (-1.0 or 1.0).
@@ -94,6 +96,7 @@ def _to_metadata(metadata: Mapping[str, MetadataValue]) -> PMap[str, MetadataVal
     return metadata if isinstance(metadata, PMapType) else pmap(metadata)
 
 
+@immutable()
 @attrs.frozen
 class Dataset:
     """Labelled points plus a description of how they were made.

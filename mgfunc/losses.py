@@ -26,6 +26,7 @@ from collections.abc import Sequence
 import attrs
 
 from mgfunc._checks import real_number
+from mgfunc._frozen import immutable
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.nn import MLP
 from mgfunc.value import Value, sum_values
@@ -33,6 +34,7 @@ from mgfunc.value import Value, sum_values
 __all__ = ["MaxMarginLoss", "max_margin"]
 
 
+@immutable()
 @attrs.frozen
 class MaxMarginLoss:
     """The loss of one forward pass: three Values (graphs to differentiate) and the accuracy.

@@ -26,6 +26,7 @@ from pyrsistent import pvector
 from pyrsistent.typing import PVector
 
 from mgfunc._checks import describe, whole_number
+from mgfunc._frozen import immutable
 from mgfunc.backward import backward
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError, TrainingDivergedError
@@ -46,6 +47,7 @@ def official_micrograd_learning_rate(step: int) -> float:
     return 1.0 - 0.9 * whole_number(step, "step", least=0, most=2**53, example="0") / 100
 
 
+@immutable()
 @attrs.frozen
 class HistoryRow:
     """The model at the start of one step: its losses, accuracy, and the step's learning rate."""
@@ -62,6 +64,7 @@ class HistoryRow:
         return attrs.asdict(self)
 
 
+@immutable()
 @attrs.frozen
 class TrainingRun:
     """The result of :func:`train`. Unpacks as ``model, history = run``.
