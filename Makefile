@@ -1,39 +1,55 @@
-# The two commands of the README: `make demo` and `make test`. Both create .venv on first use
-# (and again whenever pyproject.toml changes), so a fresh machine needs only Python 3 and make.
+# The commands of the README. `make demo` installs mgfunc with its runtime dependencies only;
+# `make test` and the other development targets install the development tools as well. Each
+# install is redone whenever pyproject.toml changes, and .venv is created on first use, so a
+# fresh machine needs only Python 3 and make.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-READY := $(VENV)/.installed
+# One stamp per kind of install, so that `make demo` after `make test` (and the reverse) does
+# exactly the install it needs. The development install includes the runtime one.
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
 OUT ?= demo_output
 
-.PHONY: demo test lint typecheck pytest docs bench clean
+.PHONY: demo test lint typecheck pytest docs bench dist clean
 
-$(READY): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(READY)
 
-demo: $(READY)
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
+
+$(DEV): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(DEV) $(RUNTIME)
+
+demo: $(RUNTIME)
 	$(BIN)/python -m mgfunc demo --out $(OUT)
 
 test: lint typecheck pytest
 
-lint: $(READY)
+lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-typecheck: $(READY)
+typecheck: $(DEV)
 	$(BIN)/mypy
 
-pytest: $(READY)
+pytest: $(DEV)
 	$(BIN)/python -m pytest
 
-docs: $(READY)
+docs: $(DEV)
 	$(BIN)/mkdocs build --strict
 
-bench: $(READY)
+bench: $(DEV)
 	$(BIN)/python benchmarks/bench_demo.py
 
+# The sdist and the wheel, in dist/ (emptied first, so it holds exactly one release).
+dist: $(DEV)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist .
+
 clean:
-	rm -rf $(VENV) $(OUT) .mypy_cache .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(OUT) dist build .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -54,6 +54,8 @@ from mgfunc.value import linear as linear
 from mgfunc.value import logsumexp as logsumexp
 from mgfunc.value import sum_values as sum_values
 
+# The one source of the version: pyproject.toml has setuptools read this literal (keep it a
+# plain string, so that it is read without importing mgfunc).
 __version__ = "0.1.0"
 
 __all__ = [

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from mgfunc._frozen import immutable
 from mgfunc._layout import Point, Shape, assign_ranks
 from mgfunc.backward import backward
 from mgfunc.gradients import Gradients
@@ -60,6 +61,7 @@ EDGE_GAP = 0.1  # beside an edge passing through a rank
 LONGEST_LABEL = 16
 
 
+@immutable()
 @attrs.frozen
 class Box:
     """What one box shows: an optional bold title and text lines, ``op`` in a circle before
@@ -73,6 +75,7 @@ class Box:
     side: tuple[str, ...] = ()
 
 
+@immutable()
 @attrs.frozen
 class Picture:
     """A graph ready to lay out and draw: boxes by key (in a fixed order), edges between keys,
@@ -85,6 +88,7 @@ class Picture:
     title: str = ""
 
 
+@immutable()
 @attrs.frozen
 class Cells:
     """A box's measures in inches: its parameter cell's and main cell's widths, its height,

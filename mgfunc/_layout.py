@@ -40,6 +40,8 @@ from typing import TypeVar
 
 import attrs
 
+from mgfunc._frozen import immutable
+
 __all__ = [
     "Layout",
     "Shape",
@@ -65,6 +67,7 @@ _SWEEPS = 8
 _SETTLED = 1e-4  # no slot moved farther than this in a pass: the coordinates are final
 
 
+@immutable()
 @attrs.frozen
 class Shape:
     """The room a node takes: ``main`` along the ranks, ``cross`` within its rank.
@@ -79,6 +82,7 @@ class Shape:
     exit_span: float = 0.0
 
 
+@immutable()
 @attrs.frozen
 class VirtualPoint:
     """The point where the edge ``source -> target`` crosses ``rank``."""
@@ -92,6 +96,7 @@ Slot = int | VirtualPoint
 T = TypeVar("T", bound=Hashable)
 
 
+@immutable()
 @attrs.frozen
 class Layout:
     """The result of :func:`layered_layout`.

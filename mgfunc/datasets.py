@@ -38,6 +38,7 @@ from mgfunc._checks import (
     rows_of_numbers,
     whole_number,
 )
+from mgfunc._frozen import immutable
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 
@@ -89,6 +90,7 @@ def class_index(label: object, argument: str) -> int:
     return 0 if number == -1.0 else int(number)
 
 
+@immutable()
 @attrs.frozen
 class DataPoint:
     """One labelled point: coordinates ``x``, ``y`` and its class index ``label``.
@@ -147,6 +149,7 @@ def _default_classes(dataset: Dataset) -> int:
     return max(2, 1 + max((point.label for point in dataset.points), default=0))
 
 
+@immutable()
 @attrs.frozen
 class Dataset:
     """Labelled points, how many classes they come from, and how they were made.

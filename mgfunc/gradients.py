@@ -14,6 +14,7 @@ from types import MappingProxyType
 
 import attrs
 
+from mgfunc._frozen import NEW_GRADIENTS, immutable
 from mgfunc.errors import InvalidTypeError
 from mgfunc.value import Value
 
@@ -30,6 +31,7 @@ def _read_only(table: Mapping[Value, float]) -> Mapping[Value, float]:
     return MappingProxyType(dict(table))
 
 
+@immutable(NEW_GRADIENTS)
 @attrs.frozen(eq=False, repr=False)
 class Gradients(Mapping[Value, float]):
     """A read-only table from every node of one graph to d output / d node.

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from mgfunc._frozen import immutable
 from mgfunc.errors import InvalidTypeError
 from mgfunc.gradients import Gradients
 from mgfunc.topology import topological_order
@@ -26,6 +27,7 @@ from mgfunc.value import Value
 __all__ = ["EdgeRow", "NodeRow", "edges", "nodes", "to_dot"]
 
 
+@immutable()
 @attrs.frozen
 class NodeRow:
     """One node: its id, label, op ("" for a leaf), data and gradient (None without a table)."""
@@ -41,6 +43,7 @@ class NodeRow:
         return attrs.asdict(self)
 
 
+@immutable()
 @attrs.frozen
 class EdgeRow:
     """One edge: data flows from node ``from_id`` into node ``to_id``, whose op is ``child_op``.

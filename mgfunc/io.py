@@ -42,6 +42,7 @@ from typing import NoReturn, TypeVar
 import attrs
 
 from mgfunc._checks import describe
+from mgfunc._frozen import immutable
 from mgfunc._random import Seed
 from mgfunc.errors import InvalidTypeError, InvalidValueError, ModelFileError
 from mgfunc.losses import LOSSES
@@ -650,6 +651,7 @@ def _parse(text: str, source: str) -> object:
 # Reading a plain JSON value, knowing where it sits: every error names the file and the path.
 
 
+@immutable()
 @attrs.frozen
 class _Field:
     """A JSON value from a document, with the source and path that error messages name."""

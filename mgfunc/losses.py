@@ -34,6 +34,7 @@ from collections.abc import Callable
 import attrs
 
 from mgfunc._checks import Numbers, Rows, as_sequence, real_number, rows_of_numbers
+from mgfunc._frozen import immutable
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.nn import MLP
 from mgfunc.value import Value, logsumexp, sum_values
@@ -50,6 +51,7 @@ __all__ = [
 ]
 
 
+@immutable()
 @attrs.frozen
 class Loss:
     """The loss of one forward pass: three Values (graphs to differentiate) and the accuracy.

@@ -18,11 +18,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
-from typing import cast
+from typing import TYPE_CHECKING, NoReturn, cast
 
 import attrs
 
 from mgfunc._checks import ArrayLike, Numbers, as_sequence, describe, real_number, whole_number
+from mgfunc._frozen import NEW_MODEL, immutable, no_zero_grad
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
@@ -125,6 +126,7 @@ def _check_flag(instance: object, attribute: attrs.Attribute[bool], flag: object
         )
 
 
+@immutable(NEW_MODEL)
 @attrs.frozen
 class Neuron:
     """``relu(bias + sum(w_i * x_i))``, or the weighted sum alone when ``nonlinear`` is False.
@@ -185,7 +187,15 @@ class Neuron:
         """The weights, then the bias."""
         return (*self.weights, self.bias)
 
+    if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
 
+        @property
+        def zero_grad(self) -> NoReturn:
+            """Not needed: gradients never live on the model. Always raises AttributeError."""
+            raise no_zero_grad(self)
+
+
+@immutable(NEW_MODEL)
 @attrs.frozen
 class Layer:
     """Neurons that all read the same inputs.
@@ -240,7 +250,15 @@ class Layer:
         """Every neuron's parameters, neuron by neuron."""
         return tuple(p for neuron in self.neurons for p in neuron.parameters())
 
+    if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
 
+        @property
+        def zero_grad(self) -> NoReturn:
+            """Not needed: gradients never live on the model. Always raises AttributeError."""
+            raise no_zero_grad(self)
+
+
+@immutable(NEW_MODEL)
 @attrs.frozen
 class MLP:
     """A multi-layer perceptron: nonlinear hidden layers (ReLU by default), a linear output layer.
@@ -383,6 +401,13 @@ class MLP:
     def parameters(self) -> tuple[Value, ...]:
         """Every parameter, layer by layer."""
         return tuple(p for layer in self.layers for p in layer.parameters())
+
+    if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
+
+        @property
+        def zero_grad(self) -> NoReturn:
+            """Not needed: gradients never live on the model. Always raises AttributeError."""
+            raise no_zero_grad(self)
 
 
 Module = Neuron | Layer | MLP

@@ -27,6 +27,7 @@ from typing import Literal, TypeVar
 import attrs
 
 from mgfunc._checks import describe, real_number
+from mgfunc._frozen import immutable
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
 from mgfunc.nn import MLP, with_parameters
@@ -100,6 +101,7 @@ def _shape(model: MLP) -> tuple[int, ...]:
     return (model.nin, *(layer.nout for layer in model.layers))
 
 
+@immutable()
 @attrs.frozen
 class SGDState:
     """SGD's state: the number of steps taken, the model's shape, the momentum buffer.
@@ -113,6 +115,7 @@ class SGDState:
     velocity: tuple[float, ...] = ()
 
 
+@immutable()
 @attrs.frozen
 class AdamState:
     """Adam's state: steps taken, the model's shape, the first and second moment per parameter."""
@@ -127,6 +130,7 @@ OptimizerState = SGDState | AdamState
 """The state of any optimizer here."""
 
 
+@immutable()
 @attrs.frozen
 class SGD:
     """Stochastic gradient descent, optionally with momentum (torch.optim.SGD's numbers).
@@ -175,6 +179,7 @@ class SGD:
         return with_parameters(model, numbers), SGDState(current.step + 1, current.shape, velocity)
 
 
+@immutable()
 @attrs.frozen
 class Adam:
     """Adam, with optional decoupled weight decay (AdamW), as torch.optim computes them.

@@ -23,6 +23,7 @@ from typing import Protocol
 import attrs
 
 from mgfunc._checks import real_number
+from mgfunc._frozen import immutable
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.nn import MLP
@@ -48,6 +49,7 @@ MAX_GRID_POINTS = 1_000_000
 RowValue = int | float | str | None
 
 
+@immutable()
 @attrs.frozen
 class PointRow:
     """One training point: coordinates ``x``, ``y`` and its class index ``label`` (0, 1, ...)."""
@@ -61,6 +63,7 @@ class PointRow:
         return attrs.asdict(self)
 
 
+@immutable()
 @attrs.frozen
 class MetricRow:
     """One measurement in long form: ``metric`` had ``value`` at the start of ``step``."""
@@ -74,6 +77,7 @@ class MetricRow:
         return attrs.asdict(self)
 
 
+@immutable()
 @attrs.frozen
 class BoundaryRow:
     """One grid point: its coordinates, the model's ``score`` there and the ``predicted`` class.

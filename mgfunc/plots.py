@@ -34,6 +34,7 @@ from matplotlib.path import Path as CurvePath
 from matplotlib.textpath import TextToPath
 
 from mgfunc._checks import describe, real_number, whole_number
+from mgfunc._frozen import immutable
 from mgfunc._graph_picture import (
     EDGE_GAP,
     FONT_SIZE,
@@ -816,6 +817,7 @@ ANIMATION_FIGSIZE = (10.0, 4.5)
 """Inches of the figure :func:`animate_training` makes: 1000 x 450 pixels at :data:`DPI`."""
 
 
+@immutable()
 @attrs.frozen
 class _BoundaryImage:
     """A decision boundary as a picture: grid axes and the predicted class index per cell.
@@ -830,6 +832,7 @@ class _BoundaryImage:
     class_count: int
 
 
+@immutable()
 @attrs.frozen
 class _Frame:
     """One frame: the snapshot's step, its boundary, and its loss and accuracy when known."""

@@ -28,6 +28,7 @@ from pyrsistent import pvector
 from pyrsistent.typing import PVector
 
 from mgfunc._checks import describe, real_number, whole_number
+from mgfunc._frozen import immutable
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.backward import backward
 from mgfunc.datasets import OFFICIAL_SEED, Dataset
@@ -61,6 +62,7 @@ def official_micrograd_learning_rate(step: int) -> float:
     return 1.0 - 0.9 * whole_number(step, "step", least=0, most=2**53, example="0") / 100
 
 
+@immutable()
 @attrs.frozen
 class HistoryRow:
     """The model at the start of one step: its losses, accuracy, and the step's learning rate.
@@ -93,6 +95,7 @@ Snapshot = tuple[int, MLP]
 """``(step, model)``: the model at the start of that step (``run.snapshots``)."""
 
 
+@immutable()
 @attrs.frozen
 class TrainingConfig:
     """How a run was made, everything :func:`resume` needs to continue it exactly.
@@ -118,6 +121,7 @@ class TrainingConfig:
     validation: bool
 
 
+@immutable()
 @attrs.frozen
 class TrainingRun:
     """The result of :func:`train`. Unpacks as ``model, history = run``.
@@ -152,6 +156,7 @@ class TrainingRun:
 _Described = tuple[MLP, HistoryRow, OptimizerState]
 
 
+@immutable()
 @attrs.frozen
 class _State:
     """The fold's accumulator, one per step boundary.
@@ -178,6 +183,7 @@ class _DivergedError(Exception):
         self.last_good, self.history, self.reason = last_good, history, reason
 
 
+@immutable()
 @attrs.frozen
 class _Data:
     """A dataset's inputs and the targets the loss takes, checked once."""

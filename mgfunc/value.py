@@ -19,12 +19,16 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Sequence
-from typing import NoReturn, cast
+from typing import TYPE_CHECKING, NoReturn, cast
 
 import attrs
 
 from mgfunc._checks import real_number
+from mgfunc._frozen import GRADIENTS_ARE_NOT_ON_NODES, NEW_VALUE, immutable
 from mgfunc.errors import DomainError, InvalidTypeError, InvalidValueError
+
+if TYPE_CHECKING:  # only for the annotation: mgfunc.gradients imports this module
+    from mgfunc.gradients import Gradients
 
 __all__ = ["Value", "as_value", "linear", "logsumexp", "sigmoid_of", "sum_values"]
 
@@ -47,6 +51,7 @@ def _check_label(_instance: object, _attribute: object, label: object) -> None:
         )
 
 
+@immutable(NEW_VALUE, grad=GRADIENTS_ARE_NOT_ON_NODES)
 @attrs.frozen(eq=False, repr=False)
 class Value:
     """A scalar node in a computation graph: frozen, compared by identity.
@@ -91,6 +96,27 @@ class Value:
             "Value has no .grad: mgfunc never stores gradients on nodes. "
             "Compute them with grads = mgfunc.backward(y), then read grads[x]."
         )
+
+    def backward(self) -> Gradients:
+        """The gradients of this Value, as ``mgfunc.backward(self)`` returns them.
+
+        For micrograd's habit ``loss.backward()``: it returns the table and writes nothing, so
+        keep the result, ``grads = loss.backward()``, and read ``grads[x]``. Calling it again
+        gives an equal table; there is nothing to zero.
+
+        Returns:
+            A frozen :class:`~mgfunc.gradients.Gradients`: ``grads[x]`` is d self / d x.
+
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> grads = y.backward()
+        >>> grads[x]
+        6.0
+        """
+        # Imported here: mgfunc.backward imports this module.
+        from mgfunc.backward import backward
+
+        return backward(self)
 
     # Arithmetic. Each method states the forward formula and, beside it, the local derivatives.
 
