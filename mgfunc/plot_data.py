@@ -204,8 +204,8 @@ def decision_boundary(
     numpy.arange(y_min, y_max, h))``, where ``x_min`` is the smallest x of the data minus
     ``padding`` and ``x_max`` the largest plus ``padding`` (likewise for y): the values
     ``x_min + i * h`` for ``i`` in ``range(ceil((x_max - x_min) / h))``. Rows run along x
-    first, then up in y. Scores come from :meth:`mgfunc.nn.MLP.evaluate`, float inference
-    that builds no graph and gives exactly ``model(point).data``.
+    first, then up in y. Scores come from :meth:`mgfunc.nn.MLP.evaluate_many`, float inference
+    that builds no graph and gives exactly ``model(point).data`` for every point.
 
     Args:
         model: a one-output MLP taking 2 inputs.
@@ -243,13 +243,14 @@ def decision_boundary(
             f"h={h!r} makes a grid of {len(xs)} x {len(ys)} = {len(xs) * len(ys):,} points, "
             f"more than {MAX_GRID_POINTS:,}; pass a larger h such as 0.25"
         )
-    evaluate = model.evaluate
-    rows = []
-    for y in ys:
-        for x in xs:
-            score = evaluate((x, y))[0]
-            rows.append(BoundaryRow(x=x, y=y, score=score, predicted=1.0 if score > 0.0 else -1.0))
-    return tuple(rows)
+    points = [(x, y) for y in ys for x in xs]
+    scores = model.evaluate_many(points)  # one pass over the weights for the whole grid
+    return tuple(
+        [
+            BoundaryRow(x=x, y=y, score=score, predicted=1.0 if score > 0.0 else -1.0)
+            for (x, y), (score,) in zip(points, scores)
+        ]
+    )
 
 
 def _axis(coordinates: list[float], step: float, margin: float, name: str) -> list[float]:
