@@ -359,13 +359,18 @@ class MLP:
         True
         """
         points = _check_rows(rows, self.nin)
-        if not points:
-            return ()
-        # One list per input, then per neuron: entry k belongs to point k.
-        columns = [list(column) for column in zip(*points)]
-        for layer in self.layers:
-            columns = [_evaluate_column(neuron, columns, len(points)) for neuron in layer.neurons]
-        return tuple(zip(*columns))
+        outputs: list[tuple[float, ...]] = []
+        # A block of points at a time, so that a big grid needs little memory beyond its result.
+        for start in range(0, len(points), _BLOCK):
+            block = points[start : start + _BLOCK]
+            # One list per input, then one per neuron: entry k belongs to point k of the block.
+            columns = [list(column) for column in zip(*block)]
+            for layer in self.layers:
+                columns = [
+                    _evaluate_column(neuron, columns, len(block)) for neuron in layer.neurons
+                ]
+            outputs.extend(zip(*columns))
+        return tuple(outputs)
 
     def parameters(self) -> tuple[Value, ...]:
         """Every parameter, layer by layer."""
@@ -401,6 +406,10 @@ def _weight_floats(model: MLP) -> _ModelFloats:
 
 def _floats(values: tuple[Value, ...]) -> tuple[float, ...]:
     return tuple([value.data for value in values])
+
+
+# How many points evaluate_many takes at a time (measured: as fast as the whole grid at once).
+_BLOCK = 1024
 
 
 def _evaluate_column(neuron: Neuron, columns: list[list[float]], count: int) -> list[float]:

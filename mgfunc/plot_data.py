@@ -243,14 +243,12 @@ def decision_boundary(
             f"h={h!r} makes a grid of {len(xs)} x {len(ys)} = {len(xs) * len(ys):,} points, "
             f"more than {MAX_GRID_POINTS:,}; pass a larger h such as 0.25"
         )
-    points = [(x, y) for y in ys for x in xs]
-    scores = model.evaluate_many(points)  # one pass over the weights for the whole grid
-    return tuple(
-        [
-            BoundaryRow(x=x, y=y, score=score, predicted=1.0 if score > 0.0 else -1.0)
-            for (x, y), (score,) in zip(points, scores)
-        ]
-    )
+    rows = []
+    for y in ys:  # a line of the grid at a time: fast, and little memory beyond the rows
+        line = [(x, y) for x in xs]
+        for (x, _), (score,) in zip(line, model.evaluate_many(line)):
+            rows.append(BoundaryRow(x=x, y=y, score=score, predicted=1.0 if score > 0.0 else -1.0))
+    return tuple(rows)
 
 
 def _axis(coordinates: list[float], step: float, margin: float, name: str) -> list[float]:
