@@ -16,8 +16,11 @@ fresh processes and reports the median of their medians. Run it from the reposit
 
     python benchmarks/profile_step.py --steps 10 --workers 5
 
-It measures whatever ``mgfunc`` is importable, so the same script profiles two versions of the
-library (``PYTHONPATH=path/to/other/checkout python benchmarks/profile_step.py``).
+It profiles whatever ``mgfunc`` is importable; ``--checkout DIR`` (repeatable) profiles the
+``mgfunc`` package inside DIR instead, and with several the versions' workers alternate, so two
+versions are compared in one session on equal terms:
+
+    python benchmarks/profile_step.py --checkout ../before --checkout . --workers 5
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -85,29 +89,39 @@ def profile(steps: int) -> dict[str, object]:
     return {"ms": medians, "nodes": nodes, "edges": edges, "edges_carrying": carrying}
 
 
-def spawn(steps: int) -> dict[str, object]:
-    """One profile in a fresh interpreter (its own heap, its own GC history)."""
+def spawn(steps: int, checkout: str | None = None) -> dict[str, object]:
+    """One profile in a fresh interpreter; ``checkout`` is put first on its import path."""
+    env = dict(os.environ)
+    if checkout is not None:
+        env["PYTHONPATH"] = os.pathsep.join([checkout, env.get("PYTHONPATH", "")]).rstrip(
+            os.pathsep
+        )
     command = [sys.executable, __file__, "--steps", str(steps), "--worker"]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    done = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
     row = json.loads(done.stdout.strip().splitlines()[-1])
     if not isinstance(row, dict):
         raise TypeError(f"the worker printed {row!r}, not a JSON object")
     return row
 
 
-def report(rows: Sequence[dict[str, object]], out: Callable[[str], None]) -> None:
-    """The median of each phase over the workers, with its share of the step."""
-    medians = {phase: statistics.median(_ms(row)[phase] for row in rows) for phase in PHASES}
-    total = sum(medians.values())
-    out(f"mgfunc {mgfunc.__version__} from {mgfunc.__file__}")
-    out(
-        f"{len(rows)} worker(s); graph: {rows[0]['nodes']} nodes, {rows[0]['edges']} edges, "
-        f"{rows[0]['edges_carrying']} of them carrying a non-zero gradient (step 0)"
-    )
-    out(f"{'phase':<20}{'ms / step':>10}{'share':>8}")
+def report(columns: dict[str, list[dict[str, object]]], out: Callable[[str], None]) -> None:
+    """The median of each phase over each version's workers, side by side."""
+    names = list(columns)
+    medians = {
+        name: {phase: statistics.median(_ms(row)[phase] for row in rows) for phase in PHASES}
+        for name, rows in columns.items()
+    }
+    for name, rows in columns.items():
+        out(
+            f"{name}: {rows[0]['nodes']} nodes, {rows[0]['edges']} edges, "
+            f"{rows[0]['edges_carrying']} of them carrying a non-zero gradient at step 0"
+        )
+    out(f"{'phase':<20}" + "".join(f"{name[-24:]:>26}" for name in names))
     for phase in PHASES:
-        out(f"{phase:<20}{medians[phase]:>10.2f}{medians[phase] / total:>8.0%}")
-    out(f"{'step':<20}{total:>10.2f}")
+        cells = (medians[name][phase] for name in names)
+        out(f"{phase:<20}" + "".join(f"{cell:>26.2f}" for cell in cells))
+    totals = (sum(medians[name].values()) for name in names)
+    out(f"{'step':<20}" + "".join(f"{total:>26.2f}" for total in totals))
 
 
 def _ms(row: dict[str, object]) -> dict[str, float]:
@@ -118,10 +132,20 @@ def _ms(row: dict[str, object]) -> dict[str, float]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Profile in this process (``--worker``) or in ``--workers`` fresh ones."""
+    """Profile in this process (``--worker``) or in ``--workers`` fresh ones per version."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--steps", type=int, default=10, help="steps per worker (default 10)")
-    parser.add_argument("--workers", type=int, default=3, help="fresh processes (default 3)")
+    parser.add_argument(
+        "--workers", type=int, default=3, help="fresh processes per version (default 3)"
+    )
+    parser.add_argument(
+        "--checkout",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="profile the mgfunc found in DIR (a folder holding mgfunc/); repeat to compare "
+        "versions, whose workers then alternate (default: the importable mgfunc)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.steps < 1 or options.workers < 1:
@@ -129,7 +153,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.worker:
         print(json.dumps(profile(options.steps)))
         return 0
-    report([spawn(options.steps) for _ in range(options.workers)], print)
+    default = os.path.dirname(os.path.dirname(os.path.abspath(mgfunc.__file__)))
+    versions = [(checkout, checkout or default) for checkout in options.checkout or [None]]
+    columns: dict[str, list[dict[str, object]]] = {name: [] for _, name in versions}
+    for round_ in range(options.workers):
+        # Alternate the order so that drifts of the machine hit every version alike.
+        for checkout, name in versions if round_ % 2 == 0 else versions[::-1]:
+            columns[name].append(spawn(options.steps, checkout))
+    report(columns, print)
     return 0
 
 

@@ -337,10 +337,10 @@ class MLP:
     def evaluate_many(self, rows: Sequence[Sequence[float]]) -> tuple[tuple[float, ...], ...]:
         """:meth:`evaluate` for many points at once: the same numbers, bit for bit, faster.
 
-        Each neuron is evaluated at every point before the next one: its weights' floats are
-        read once for all the points, and each point goes through the same operations in the
-        same order as in :meth:`evaluate`. Made for decision-boundary grids and animation
-        frames.
+        Each neuron is evaluated at every point of a block (1024 points) before the next
+        neuron: its weights' floats are read once per block, and each point goes through the
+        same operations in the same order as in :meth:`evaluate`. Made for decision-boundary
+        grids and animation frames.
 
         Args:
             rows: the points, each a sequence of ``nin`` finite real numbers.
