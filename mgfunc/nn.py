@@ -16,6 +16,7 @@ True
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 
@@ -383,25 +384,32 @@ Module = Neuron | Layer | MLP
 _LayerFloats = tuple[tuple[float, ...], ...]
 _ModelFloats = tuple[_LayerFloats, ...]
 
-# The weights' floats of the model that ran last, with the model itself. A model is frozen, so
-# its floats never change: a loss runs the model on every point of a dataset, and reads each
-# weight's float once instead of once per point. This is only a cache of a pure function: it
-# is looked up by identity (the model is held, so its id cannot be reused), and rebinding the
-# pair is atomic, so threads that run different models at once merely recompute it.
-_last_weights: tuple[MLP, _ModelFloats] | None = None
+# The weights' floats of the model that ran last. A model is frozen, so its floats never
+# change: a loss runs the model on every point of a dataset, and reads each weight's float once
+# instead of once per point. This is only a cache of a pure function. It refers to the model
+# weakly (it never keeps a model alive, and forgets the floats when the model goes), finds it
+# by identity, and rebinding it is atomic, so threads running different models only recompute.
+_last_weights: tuple[weakref.ref[MLP], _ModelFloats] | None = None
 
 
 def _weight_floats(model: MLP) -> _ModelFloats:
     """Every weight's float, per layer and per neuron, read once per model."""
     global _last_weights
     last = _last_weights
-    if last is not None and last[0] is model:
+    if last is not None and last[0]() is model:
         return last[1]
     floats = tuple(
         tuple(_floats(neuron.weights) for neuron in layer.neurons) for layer in model.layers
     )
-    _last_weights = (model, floats)
+    _last_weights = (weakref.ref(model, _forget_weights), floats)
     return floats
+
+
+def _forget_weights(gone: weakref.ref[MLP]) -> None:
+    global _last_weights
+    last = _last_weights
+    if last is not None and last[0] is gone:
+        _last_weights = None
 
 
 def _floats(values: tuple[Value, ...]) -> tuple[float, ...]:

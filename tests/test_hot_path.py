@@ -8,8 +8,10 @@ is checked bit for bit against the plain way of computing the same thing.
 
 from __future__ import annotations
 
+import gc
 import math
 import struct
+import weakref
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
@@ -162,6 +164,15 @@ def test_a_model_that_ran_before_another_still_uses_its_own_weights() -> None:
     for model in (first, second, first, second, first):
         assert tuple(v.data for v in model.forward(point)) == expected[id(model)]
         assert model.evaluate(point) == expected[id(model)]
+
+
+def test_running_a_model_does_not_keep_it_alive() -> None:
+    model = MLP.create(2, [64, 64, 1], seed=3)
+    model.forward([0.5, -0.75])
+    alive = weakref.ref(model)
+    del model
+    gc.collect()
+    assert alive() is None
 
 
 def test_threads_running_different_models_get_their_own_numbers() -> None:
