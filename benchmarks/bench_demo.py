@@ -1,19 +1,31 @@
-"""mgfunc against micrograd on the official demo, side by side.
+"""mgfunc against a hand-written float floor and micrograd, workload by workload.
 
-Both libraries train the same MLP from the same weights on the same two-moons data with the
-micrograd demo's loop (max-margin loss, L2 regularisation, ``lr = 1.0 - 0.9 * k / 100``).
-Three variants run, each in a fresh worker process so that its peak RSS is its own and one
-variant's garbage cannot slow the next:
+Every variant runs in a fresh worker process (so that its peak RSS is its own and one variant's
+garbage cannot slow the next), in alternating order over ``--repeats`` rounds, and the report
+gives the median run of each. Times are the worker's CPU time (``time.process_time``), so other
+load on a shared machine does not count. Workloads and their variants (``WORKLOADS``):
 
+``demo``: the official training step, 100 two-moons points, ``MLP(2, [16, 16, 1])``,
+max-margin loss with L2, ``lr = 1.0 - 0.9 * k / 100``, all from micrograd's initial weights.
+
+- ``floor``: the step written by hand on Python floats (``floor.py``): no graph at all, only
+  the multiply-adds of the forward and the hand-derived backward pass;
 - ``micrograd``: micrograd 0.1.0 as shipped (cyclic GC on);
 - ``micrograd-gc-off``: the same with ``gc.disable()``, the fairest view of its design cost
   (every step's graph is a reference cycle, so with the GC off it leaks);
-- ``mgfunc``: ``max_margin`` + ``backward`` + ``apply_gradients``, the trainer's step, with the
-  cyclic GC on (the conservative figure the headline ratios use).
+- ``mgfunc``: ``max_margin`` + ``backward`` + ``apply_gradients``, with the cyclic GC on;
+- ``mgfunc-gc-paused``: the same with the GC paused during each step, as ``train`` runs.
 
-A fourth variant, ``mgfunc-gc-paused``, runs the same step with the cyclic GC paused during each
-step and resumed after it, which is how ``mgfunc.trainer.train`` runs: safe for mgfunc, whose
-graphs are acyclic and freed by reference counting, and a measure of what the GC costs it.
+``grid``: the decision-boundary grid at ``h = 0.05`` over the same data and model.
+
+- ``floor``: every grid point through the float forward pass of ``floor.py``;
+- ``mgfunc``: ``mgfunc.plot_data.decision_boundary`` (``MLP.evaluate_many``);
+- ``mgfunc-evaluate``: ``model.evaluate(point)`` point by point;
+- ``mgfunc-graph``: ``model(point).data``, a graph per point;
+- ``micrograd``: the demo notebook's way, a micrograd graph per point (cyclic GC on).
+
+Workloads still to come are listed in ``PLANNED_WORKLOADS``: each becomes an entry of
+``WORKLOADS``, with a floor of its own, once mgfunc has what it needs.
 
 Run ``python benchmarks/bench_demo.py --help`` for the options; see benchmarks/README.md.
 """
@@ -22,12 +34,14 @@ from __future__ import annotations
 
 import argparse
 import gc
+import hashlib
 import json
 import math
 import os
 import platform
 import random
 import resource
+import struct
 import subprocess
 import sys
 import time
@@ -35,6 +49,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
 import attrs
+import floor
 
 # micrograd ships no type hints: the Protocols below describe the part the demo uses.
 from micrograd import engine as micrograd_engine  # type: ignore[import-untyped]
@@ -44,14 +59,16 @@ import mgfunc
 from mgfunc.datasets import Dataset, moons
 from mgfunc.losses import max_margin
 from mgfunc.nn import MLP, Layer, Neuron, apply_gradients
+from mgfunc.plot_data import decision_boundary
 
-VARIANTS = ("micrograd", "micrograd-gc-off", "mgfunc", "mgfunc-gc-paused")
 OFFICIAL_SEED = (1337, 1337, 1337)
 WEIGHT_SEED = 1337  # seeds Python's ``random`` before micrograd draws its weights
 ALPHA = 1e-4
+GRID_H = 0.05
 LOSS_TOLERANCE = 1e-9
 SCALING_SAMPLES = (50, 100, 200, 400, 800)
 SCALING_WIDTHS = ((8, 8, 1), (16, 16, 1), (32, 32, 1))
+clock = time.process_time
 
 
 def learning_rate(step: int) -> float:
@@ -63,9 +80,25 @@ def learning_rate(step: int) -> float:
 
 
 @attrs.frozen
-class Run:
-    """One variant trained once, in its own process."""
+class Settings:
+    """What a worker runs: the data, the model's widths, the training steps, the grid step."""
 
+    samples: int
+    sizes: tuple[int, ...]
+    steps: int
+    grid_h: float
+
+
+@attrs.frozen
+class Run:
+    """One variant of a workload, run once in its own process.
+
+    For a training workload the phases are forward, backward and update over ``steps`` steps;
+    for the grid, ``forward_s`` is the time to score the whole grid (``steps`` is 1) and
+    ``digest`` fingerprints the scores, bit for bit.
+    """
+
+    workload: str
     variant: str
     samples: int
     sizes: tuple[int, ...]
@@ -77,13 +110,15 @@ class Run:
     edges: int
     peak_rss_mib: float
     rss_growth_mib: float
-    losses: tuple[float, ...]
-    final_loss: float
-    final_accuracy: float
+    losses: tuple[float, ...] = ()
+    final_loss: float = math.nan
+    final_accuracy: float = math.nan
+    points: int = 0
+    digest: str = ""
 
     @property
     def total_s(self) -> float:
-        """Training time: forward + backward + update over every step."""
+        """The timed work: forward + backward + update over every step."""
         return self.forward_s + self.backward_s + self.update_s
 
     def per_step_ms(self, seconds: float) -> float:
@@ -100,12 +135,16 @@ class Run:
             update_ms_per_step=self.per_step_ms(self.update_s),
             step_ms=self.per_step_ms(self.total_s),
         )
+        for key in ("final_loss", "final_accuracy"):
+            if math.isnan(row[key]):  # type: ignore[arg-type]
+                row[key] = None  # JSON has no NaN
         return row
 
     @classmethod
     def from_json(cls, row: dict[str, object]) -> Run:
         """The inverse of the worker's output (plain JSON types back into a Run)."""
         return cls(
+            workload=str(row["workload"]),
             variant=str(row["variant"]),
             samples=_int(row["samples"]),
             sizes=tuple(_int(size) for size in _list(row["sizes"])),
@@ -118,8 +157,12 @@ class Run:
             peak_rss_mib=_float(row["peak_rss_mib"]),
             rss_growth_mib=_float(row["rss_growth_mib"]),
             losses=tuple(_float(loss) for loss in _list(row["losses"])),
-            final_loss=_float(row["final_loss"]),
-            final_accuracy=_float(row["final_accuracy"]),
+            final_loss=math.nan if row["final_loss"] is None else _float(row["final_loss"]),
+            final_accuracy=(
+                math.nan if row["final_accuracy"] is None else _float(row["final_accuracy"])
+            ),
+            points=_int(row["points"]),
+            digest=str(row["digest"]),
         )
 
 
@@ -256,7 +299,7 @@ def mgfunc_graph_size(output: mgfunc.Value) -> tuple[int, int]:
     return len(order), sum(len(node.inputs) for node in order)
 
 
-# -- one variant, in a worker process ------------------------------------------------------
+# -- the demo: one training step, four ways --------------------------------------------------
 
 
 def peak_rss_mib() -> float:
@@ -265,12 +308,61 @@ def peak_rss_mib() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes on macOS
 
 
-def train_micrograd(dataset: Dataset, sizes: Sequence[int], steps: int, gc_on: bool) -> Run:
+def floor_model(sizes: Sequence[int]) -> tuple[floor.Weights, floor.Biases]:
+    """micrograd's initial weights as the floor's lists of floats."""
+    model = micrograd_model(sizes)
+    weights = [[[w.data for w in neuron.w] for neuron in layer.neurons] for layer in model.layers]
+    biases = [[neuron.b.data for neuron in layer.neurons] for layer in model.layers]
+    return weights, biases
+
+
+def train_floor(dataset: Dataset, settings: Settings) -> Run:
+    """The official step by hand on floats (floor.py), timed phase by phase."""
+    weights, biases = floor_model(settings.sizes)
+    xs, ys = dataset.xs, dataset.ys
+    gc.collect()
+    baseline = peak_rss_mib()
+    forward = backward = update = 0.0
+    losses: list[float] = []
+    for k in range(settings.steps):
+        start = clock()
+        total, _, traces = floor.loss(weights, biases, xs, ys, ALPHA)
+        after_forward = clock()
+        weight_grads, bias_grads = floor.gradients(weights, biases, traces, ys, ALPHA)
+        after_backward = clock()
+        weights, biases = floor.update(weights, biases, weight_grads, bias_grads, learning_rate(k))
+        end = clock()
+        forward += after_forward - start
+        backward += after_backward - after_forward
+        update += end - after_backward
+        losses.append(total)
+    final_loss, final_accuracy, _ = floor.loss(weights, biases, xs, ys, ALPHA)
+    peak = peak_rss_mib()
+    return Run(
+        workload="demo",
+        variant="floor",
+        samples=len(xs),
+        sizes=settings.sizes,
+        steps=settings.steps,
+        forward_s=forward,
+        backward_s=backward,
+        update_s=update,
+        nodes=0,
+        edges=0,
+        peak_rss_mib=peak,
+        rss_growth_mib=peak - baseline,
+        losses=tuple(losses),
+        final_loss=final_loss,
+        final_accuracy=final_accuracy,
+    )
+
+
+def train_micrograd(dataset: Dataset, settings: Settings, gc_on: bool) -> Run:
     """The demo's training loop on micrograd, timed phase by phase."""
     # micrograd's backward sorts its graph recursively, and sum(losses) is a chain as long as
     # the data: from about 800 samples the default limit of 1000 frames raises RecursionError.
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 2 * len(dataset.xs) + 1000))
-    model = micrograd_model(sizes)
+    model = micrograd_model(settings.sizes)
     nodes, edges = micrograd_graph_size(micrograd_loss(model, dataset)[0])
     gc.collect()
     baseline = peak_rss_mib()
@@ -278,8 +370,7 @@ def train_micrograd(dataset: Dataset, sizes: Sequence[int], steps: int, gc_on: b
         gc.disable()
     forward = backward = update = 0.0
     losses: list[float] = []
-    clock = time.perf_counter
-    for k in range(steps):
+    for k in range(settings.steps):
         start = clock()
         total_loss, _ = micrograd_loss(model, dataset)
         after_forward = clock()
@@ -298,10 +389,11 @@ def train_micrograd(dataset: Dataset, sizes: Sequence[int], steps: int, gc_on: b
     peak = peak_rss_mib()
     gc.enable()
     return Run(
+        workload="demo",
         variant="micrograd" if gc_on else "micrograd-gc-off",
         samples=len(dataset.xs),
-        sizes=tuple(sizes),
-        steps=steps,
+        sizes=settings.sizes,
+        steps=settings.steps,
         forward_s=forward,
         backward_s=backward,
         update_s=update,
@@ -315,17 +407,16 @@ def train_micrograd(dataset: Dataset, sizes: Sequence[int], steps: int, gc_on: b
     )
 
 
-def train_mgfunc(dataset: Dataset, sizes: Sequence[int], steps: int, pause_gc: bool) -> Run:
+def train_mgfunc(dataset: Dataset, settings: Settings, pause_gc: bool) -> Run:
     """mgfunc.trainer.train's step (loss, backward, apply_gradients), timed phase by phase."""
-    model = to_mgfunc(micrograd_model(sizes))
+    model = to_mgfunc(micrograd_model(settings.sizes))
     xs, ys = dataset.xs, dataset.ys
     nodes, edges = mgfunc_graph_size(max_margin(model, xs, ys, ALPHA).total_loss)
     gc.collect()
     baseline = peak_rss_mib()
     forward = backward = update = 0.0
     losses: list[float] = []
-    clock = time.perf_counter
-    for k in range(steps):
+    for k in range(settings.steps):
         if pause_gc:
             gc.disable()
         start = clock()
@@ -343,10 +434,11 @@ def train_mgfunc(dataset: Dataset, sizes: Sequence[int], steps: int, pause_gc: b
     final = max_margin(model, xs, ys, ALPHA)
     peak = peak_rss_mib()
     return Run(
+        workload="demo",
         variant="mgfunc-gc-paused" if pause_gc else "mgfunc",
         samples=len(xs),
-        sizes=tuple(sizes),
-        steps=steps,
+        sizes=settings.sizes,
+        steps=settings.steps,
         forward_s=forward,
         backward_s=backward,
         update_s=update,
@@ -360,91 +452,185 @@ def train_mgfunc(dataset: Dataset, sizes: Sequence[int], steps: int, pause_gc: b
     )
 
 
-def run_worker(variant: str, samples: int, sizes: Sequence[int], steps: int) -> Run:
-    """Train one variant in this process."""
-    dataset = moons(samples, noise=0.1, seed=OFFICIAL_SEED)
-    if variant.startswith("mgfunc"):
-        return train_mgfunc(dataset, sizes, steps, pause_gc=variant == "mgfunc-gc-paused")
-    return train_micrograd(dataset, sizes, steps, gc_on=variant == "micrograd")
+# -- the grid: scoring every point of a decision boundary -------------------------------------
 
 
-def spawn(variant: str, samples: int, sizes: Sequence[int], steps: int) -> Run:
-    """Train one variant in a fresh interpreter and read back its Run."""
+def grid_points(dataset: Dataset, h: float) -> list[tuple[float, float]]:
+    """The points of ``decision_boundary(model, dataset, h)``, in its order."""
+    any_model = MLP.create(2, [1], seed=0)  # the grid depends only on the data and h
+    return [(row.x, row.y) for row in decision_boundary(any_model, dataset, h)]
+
+
+def digest(scores: Iterable[float]) -> str:
+    """A fingerprint of the scores' exact bits: equal digests, identical scores."""
+    return hashlib.sha256(b"".join(struct.pack("<d", score) for score in scores)).hexdigest()
+
+
+def score_grid(dataset: Dataset, settings: Settings, variant: str) -> Run:
+    """Score the decision-boundary grid once with ``variant``, timed."""
+    points = grid_points(dataset, settings.grid_h)
+    reference = micrograd_model(settings.sizes)
+    model = to_mgfunc(reference)
+    weights, biases = floor_model(settings.sizes)
+    nodes = edges = 0
+    gc.collect()
+    baseline = peak_rss_mib()
+    start = clock()
+    if variant == "floor":
+        scores = floor.scores(weights, biases, points)
+    elif variant == "mgfunc":
+        scores = [row.score for row in decision_boundary(model, dataset, settings.grid_h)]
+    elif variant == "mgfunc-evaluate":
+        scores = [model.evaluate(point)[0] for point in points]
+    elif variant == "mgfunc-graph":
+        scores = [model.forward(point)[0].data for point in points]
+    else:  # micrograd, as the demo notebook draws its boundary
+        inputs = [list(map(micrograd_value, point)) for point in points]
+        scores = [score.data for score in map(reference, inputs)]
+    elapsed = clock() - start
+    peak = peak_rss_mib()
+    if variant == "mgfunc-graph":
+        nodes, edges = mgfunc_graph_size(model.forward(points[0])[0])
+    elif variant == "micrograd":
+        nodes, edges = micrograd_graph_size(reference(list(map(micrograd_value, points[0]))))
+    return Run(
+        workload="grid",
+        variant=variant,
+        samples=len(dataset.xs),
+        sizes=settings.sizes,
+        steps=1,
+        forward_s=elapsed,
+        backward_s=0.0,
+        update_s=0.0,
+        nodes=nodes,
+        edges=edges,
+        peak_rss_mib=peak,
+        rss_growth_mib=peak - baseline,
+        points=len(points),
+        digest=digest(scores),
+    )
+
+
+def _grid(variant: str) -> Callable[[Dataset, Settings], Run]:
+    return lambda dataset, settings: score_grid(dataset, settings, variant)
+
+
+# -- the registry ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Variant:
+    """One way to run a workload: a name, what it is, and the worker function."""
+
+    name: str
+    what: str
+    run: Callable[[Dataset, Settings], Run]
+    slow: bool = False  # micrograd as shipped: skipped by --skip-micrograd-gc
+
+
+@attrs.frozen
+class Workload:
+    """A job every variant does; the ``floor`` variant is what the others are measured against."""
+
+    name: str
+    what: str
+    variants: tuple[Variant, ...]
+
+    def variant(self, name: str) -> Variant:
+        """The variant called ``name``."""
+        return next(variant for variant in self.variants if variant.name == name)
+
+
+WORKLOADS: dict[str, Workload] = {
+    "demo": Workload(
+        "demo",
+        "the official training step (max-margin loss, L2, the demo's schedule)",
+        (
+            Variant("floor", "by hand on floats (floor.py)", train_floor),
+            Variant(
+                "micrograd",
+                "micrograd 0.1.0 as shipped",
+                lambda data, s: train_micrograd(data, s, gc_on=True),
+                slow=True,
+            ),
+            Variant(
+                "micrograd-gc-off",
+                "micrograd with its cyclic GC off (leaks)",
+                lambda data, s: train_micrograd(data, s, gc_on=False),
+            ),
+            Variant("mgfunc", "mgfunc, cyclic GC on", lambda data, s: train_mgfunc(data, s, False)),
+            Variant(
+                "mgfunc-gc-paused",
+                "mgfunc, cyclic GC paused (as train runs)",
+                lambda data, s: train_mgfunc(data, s, True),
+            ),
+        ),
+    ),
+    "grid": Workload(
+        "grid",
+        "scoring the decision-boundary grid (h = 0.05 by default)",
+        (
+            Variant("floor", "by hand on floats, point by point", _grid("floor")),
+            Variant("mgfunc", "decision_boundary (evaluate_many)", _grid("mgfunc")),
+            Variant("mgfunc-evaluate", "model.evaluate per point", _grid("mgfunc-evaluate")),
+            Variant("mgfunc-graph", "model(point).data per point", _grid("mgfunc-graph")),
+            Variant(
+                "micrograd", "a micrograd graph per point (GC on)", _grid("micrograd"), slow=True
+            ),
+        ),
+    ),
+}
+
+# Hooks: workloads to add to WORKLOADS once mgfunc has what they need. Each needs its own
+# floor in floor.py (the same job by hand on floats) and mgfunc variants; the report lists
+# these as pending until then.
+PLANNED_WORKLOADS: dict[str, str] = {
+    "yin-yang": (
+        "3-class yin-yang MLP trained with softmax cross-entropy and AdamW; needs "
+        "mgfunc.datasets.yin_yang, mgfunc.losses.cross_entropy and mgfunc.optim.adamw"
+    ),
+    "mini-batch": (
+        "the demo trained on mini-batches drawn each step; needs "
+        "mgfunc.trainer.train(batch_size=...)"
+    ),
+}
+
+
+# -- workers ---------------------------------------------------------------------------------
+
+
+def run_worker(workload: str, variant: str, settings: Settings) -> Run:
+    """Run one variant of one workload in this process."""
+    dataset = moons(settings.samples, noise=0.1, seed=OFFICIAL_SEED)
+    return WORKLOADS[workload].variant(variant).run(dataset, settings)
+
+
+def spawn(workload: str, variant: str, settings: Settings) -> Run:
+    """Run one variant in a fresh interpreter and read back its Run."""
     command = [
         sys.executable,
         os.path.abspath(__file__),
         "--worker",
-        variant,
+        f"{workload}:{variant}",
         "--samples",
-        str(samples),
+        str(settings.samples),
         "--sizes",
-        ",".join(map(str, sizes)),
+        ",".join(map(str, settings.sizes)),
         "--steps",
-        str(steps),
+        str(settings.steps),
+        "--grid-h",
+        repr(settings.grid_h),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"worker {variant} failed:\n{done.stderr}")
+        raise RuntimeError(f"worker {workload}:{variant} failed:\n{done.stderr}")
     row = json.loads(done.stdout.strip().splitlines()[-1])
     if not isinstance(row, dict):
-        raise TypeError(f"worker {variant} printed {row!r}, not a JSON object")
+        raise TypeError(f"worker {workload}:{variant} printed {row!r}, not a JSON object")
     return Run.from_json(row)
 
 
-# -- inference: float evaluate against the graph forward -----------------------------------
-
-
-def grid(dataset: Dataset, h: float = 0.25, padding: float = 1.0) -> list[tuple[float, float]]:
-    """The demo's decision-boundary grid: ``np.arange(min - 1, max + 1, h)`` on both axes."""
-
-    def axis(values: Sequence[float]) -> list[float]:
-        low, high = min(values) - padding, max(values) + padding
-        return [low + i * h for i in range(math.ceil((high - low) / h))]
-
-    xs = axis([x for x, _ in dataset.xs])
-    ys = axis([y for _, y in dataset.xs])
-    return [(x, y) for y in ys for x in xs]
-
-
-def best_time(function: Callable[[], object], repeats: int) -> float:
-    """The fastest of ``repeats`` calls, in seconds."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def inference(samples: int, repeats: int) -> dict[str, object]:
-    """Time the decision-boundary grid through ``model.evaluate`` and through the graph."""
-    dataset = moons(samples, noise=0.1, seed=OFFICIAL_SEED)
-    model = to_mgfunc(micrograd_model((16, 16, 1)))
-    points = grid(dataset)
-    floats = [model.evaluate(point)[0] for point in points]
-    graph = [model.forward(point)[0].data for point in points]
-    reference = micrograd_model((16, 16, 1))
-
-    def micrograd_scores() -> list[float]:
-        # The demo notebook's decision boundary: a graph forward per grid point.
-        inputs = [list(map(micrograd_value, point)) for point in points]
-        return [score.data for score in map(reference, inputs)]
-
-    float_s = best_time(lambda: [model.evaluate(point) for point in points], repeats)
-    graph_s = best_time(lambda: [model.forward(point)[0].data for point in points], repeats)
-    micrograd_s = best_time(micrograd_scores, repeats)
-    return {
-        "grid_points": len(points),
-        "evaluate_s": float_s,
-        "graph_forward_s": graph_s,
-        "micrograd_graph_forward_s": micrograd_s,
-        "speedup": graph_s / float_s,
-        "speedup_vs_micrograd": micrograd_s / float_s,
-        "identical": floats == graph == micrograd_scores(),
-    }
-
-
-# -- the report ----------------------------------------------------------------------------
+# -- the report ------------------------------------------------------------------------------
 
 
 def machine() -> dict[str, object]:
@@ -468,85 +654,107 @@ def machine() -> dict[str, object]:
     }
 
 
-def best_runs(runs: Sequence[Run]) -> dict[str, Run]:
-    """The fastest run of each variant (the least disturbed by the rest of the machine)."""
-    best: dict[str, Run] = {}
-    for run in runs:
-        if run.variant not in best or run.total_s < best[run.variant].total_s:
-            best[run.variant] = run
-    return best
+def median_runs(runs: Sequence[Run]) -> dict[str, Run]:
+    """Each variant's median run by total time (the lower middle one for an even count)."""
+    names = list(dict.fromkeys(run.variant for run in runs))
+    chosen = {}
+    for name in names:
+        mine = sorted((run for run in runs if run.variant == name), key=lambda run: run.total_s)
+        chosen[name] = mine[(len(mine) - 1) // 2]
+    return chosen
 
 
-def compare(best: dict[str, Run]) -> dict[str, object]:
-    """Speed-ups, memory ratios and the loss check against mgfunc."""
-    mine = best["mgfunc"]
+def compare_demo(runs: dict[str, Run]) -> dict[str, object]:
+    """Time ratios to the floor and to micrograd, memory ratios and the loss check."""
+    mine = runs["mgfunc"]
     result: dict[str, object] = {}
-    for name, run in best.items():
-        if name == "mgfunc":
-            continue
-        gap = max(abs(a - b) for a, b in zip(run.losses, mine.losses)) if mine.losses else 0.0
-        gap = max(gap, abs(run.final_loss - mine.final_loss))
-        result[name] = {
-            "speedup": run.total_s / mine.total_s,
-            "mgfunc_over_it": mine.total_s / run.total_s,
-            "peak_rss_ratio": run.peak_rss_mib / mine.peak_rss_mib,
-            "max_loss_difference": gap,
-            "losses_agree": gap <= LOSS_TOLERANCE,
+    for name, run in runs.items():
+        row: dict[str, object] = {
+            "time_vs_floor": _ratio(run, runs.get("floor")),
+            "micrograd_time_vs_it": _ratio(runs.get("micrograd"), run),
+            "micrograd_gc_off_time_vs_it": _ratio(runs.get("micrograd-gc-off"), run),
+            "peak_rss_vs_mgfunc": run.peak_rss_mib / mine.peak_rss_mib,
         }
+        if name != "mgfunc":
+            gap = max((abs(a - b) for a, b in zip(run.losses, mine.losses)), default=0.0)
+            gap = max(gap, abs(run.final_loss - mine.final_loss))
+            row.update(max_loss_difference=gap, losses_agree=gap <= LOSS_TOLERANCE)
+        result[name] = row
     return result
 
 
-def print_table(
-    report: dict[str, object], best: dict[str, Run], out: Callable[[str], None]
+def compare_grid(runs: dict[str, Run]) -> dict[str, object]:
+    """Time ratios to the floor, and whether every variant gave the same scores bit for bit."""
+    floor_digest = runs["floor"].digest if "floor" in runs else None
+    return {
+        name: {
+            "time_vs_floor": _ratio(run, runs.get("floor")),
+            "identical_to_floor": run.digest == floor_digest,
+        }
+        for name, run in runs.items()
+    }
+
+
+def _ratio(numerator: Run | None, denominator: Run | None) -> float | None:
+    if numerator is None or denominator is None or denominator.total_s <= 0.0:
+        return None
+    return numerator.total_s / denominator.total_s
+
+
+def _times(ratio: object) -> str:
+    return f"{ratio:.2f}x" if isinstance(ratio, float) else "-"
+
+
+def print_demo(
+    runs: dict[str, Run], comparison: dict[str, object], out: Callable[[str], None]
 ) -> None:
-    """The human-readable report."""
-    info = report["machine"]
-    assert isinstance(info, dict)
-    out("mgfunc vs micrograd: the official demo (two moons, max-margin loss, demo schedule)")
-    out(f"machine: {info['cpu']}, {info['cores']} cores; {info['python']}; {info['platform']}")
-    config = report["config"]
-    assert isinstance(config, dict)
-    out(
-        f"config: {config['samples']} samples, MLP(2, {list(config['sizes'])}), "
-        f"{config['steps']} steps, alpha {ALPHA}, best of {config['repeats']} run(s) per variant"
-    )
-    out("")
+    """The demo's table: phases per step, graph size, memory, ratios; then the loss check."""
     header = (
         f"{'variant':<18}{'fwd ms':>9}{'bwd ms':>9}{'upd ms':>8}{'step ms':>9}{'total s':>9}"
-        f"{'nodes':>8}{'edges':>9}{'peak MiB':>10}{'growth':>9}{'x mgfunc':>10}"
+        f"{'nodes':>8}{'edges':>9}{'peak MiB':>10}{'x floor':>9}{'mg / it':>9}{'mg-off / it':>12}"
     )
     out(header)
     out("-" * len(header))
-    mine = best["mgfunc"].total_s
-    for name in VARIANTS:
-        if name not in best:
-            continue
-        run = best[name]
+    for name, run in runs.items():
+        row = comparison[name]
+        assert isinstance(row, dict)
         out(
             f"{name:<18}{run.per_step_ms(run.forward_s):>9.2f}"
             f"{run.per_step_ms(run.backward_s):>9.2f}{run.per_step_ms(run.update_s):>8.2f}"
             f"{run.per_step_ms(run.total_s):>9.2f}{run.total_s:>9.2f}{run.nodes:>8}"
-            f"{run.edges:>9}{run.peak_rss_mib:>10.1f}{run.rss_growth_mib:>9.1f}"
-            f"{run.total_s / mine:>10.2f}"
+            f"{run.edges:>9}{run.peak_rss_mib:>10.1f}{_times(row['time_vs_floor']):>9}"
+            f"{_times(row['micrograd_time_vs_it']):>9}{_times(row['micrograd_gc_off_time_vs_it']):>12}"
         )
     out("")
-    comparisons = report["comparison"]
-    assert isinstance(comparisons, dict)
-    for name, row in comparisons.items():
-        out(
-            f"{name} / mgfunc: {row['speedup']:.1f}x the time (mgfunc / {name}: "
-            f"{row['mgfunc_over_it']:.3f}); peak RSS {row['peak_rss_ratio']:.2f}x mgfunc's"
-        )
+    out("x floor: time / the floor's time; mg / it and mg-off / it: micrograd's time (as shipped,")
+    out("GC off) / this variant's time. Every figure is CPU time of the variant's median run.")
     out("")
-    for name in VARIANTS:
-        if name in best:
-            run = best[name]
-            out(f"final loss {name:<18}{run.final_loss!r:<24} accuracy {run.final_accuracy:.0%}")
-    for name, row in comparisons.items():
-        verdict = "OK" if row["losses_agree"] else "MISMATCH"
+    for name, run in runs.items():
+        out(f"final loss {name:<18}{run.final_loss!r:<24} accuracy {run.final_accuracy:.0%}")
+    for name, row in comparison.items():
+        assert isinstance(row, dict)
+        if "losses_agree" in row:
+            verdict = "OK" if row["losses_agree"] else "MISMATCH"
+            out(
+                f"{verdict}: {name} and mgfunc losses, every step and final, differ by at most "
+                f"{row['max_loss_difference']:.3g} (tolerance {LOSS_TOLERANCE:g})"
+            )
+
+
+def print_grid(
+    runs: dict[str, Run], comparison: dict[str, object], out: Callable[[str], None]
+) -> None:
+    """The grid's table: time to score the grid, memory, ratio to the floor, identical scores."""
+    header = f"{'variant':<18}{'points':>8}{'grid ms':>10}{'peak MiB':>10}{'x floor':>9}  scores"
+    out(header)
+    out("-" * len(header))
+    for name, run in runs.items():
+        row = comparison[name]
+        assert isinstance(row, dict)
+        same = "identical to the floor's" if row["identical_to_floor"] else "DIFFERENT"
         out(
-            f"{verdict}: {name} and mgfunc losses, every step and final, differ by at most "
-            f"{row['max_loss_difference']:.3g} (tolerance {LOSS_TOLERANCE:g})"
+            f"{name:<18}{run.points:>8}{1e3 * run.total_s:>10.1f}{run.peak_rss_mib:>10.1f}"
+            f"{_times(row['time_vs_floor']):>9}  {same}"
         )
 
 
@@ -579,7 +787,7 @@ def scaling(
     rows: list[dict[str, object]] = []
     for samples, sizes in configs:
         for variant in ("micrograd-gc-off", "mgfunc"):
-            run = spawn(variant, samples, sizes, steps)
+            run = spawn("demo", variant, Settings(samples, sizes, steps, GRID_H))
             step_ms = run.per_step_ms(run.total_s)
             rows.append(
                 {
@@ -607,6 +815,14 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--repeats", type=int, default=1, help="runs per variant, alternating (default 1)"
     )
     parser.add_argument(
+        "--workloads",
+        default=",".join(WORKLOADS),
+        help=f"comma-separated workloads to run (default {','.join(WORKLOADS)})",
+    )
+    parser.add_argument(
+        "--grid-h", type=float, default=GRID_H, help=f"the grid's step (default {GRID_H})"
+    )
+    parser.add_argument(
         "--json",
         nargs="?",
         const="-",
@@ -616,7 +832,7 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--skip-micrograd-gc",
         action="store_true",
-        help="skip micrograd as shipped (GC on, ~200 s at the defaults) for a quick run",
+        help="skip micrograd as shipped (GC on: ~220 s for the demo, ~35 s for the grid)",
     )
     parser.add_argument(
         "--scaling",
@@ -637,11 +853,16 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         help="layer widths for --scaling, ';' between models (default 8,8,1;16,16,1;32,32,1)",
     )
     parser.add_argument("--sizes", default="16,16,1", help="layer widths (default 16,16,1)")
-    parser.add_argument("--worker", choices=VARIANTS, help=argparse.SUPPRESS)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     for name in ("steps", "samples", "repeats", "scaling_steps"):
         if getattr(options, name) < (0 if name == "steps" else 1):
             parser.error(f"--{name.replace('_', '-')} is too small")
+    if not options.grid_h > 0.0:
+        parser.error("--grid-h must be positive")
+    unknown = set(options.workloads.split(",")) - set(WORKLOADS)
+    if unknown:
+        parser.error(f"--workloads: unknown {sorted(unknown)}; choose from {list(WORKLOADS)}")
     return options
 
 
@@ -653,10 +874,10 @@ def widths(text: str) -> tuple[int, ...]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; returns 0 when the losses agree, 1 on a mismatch."""
     options = parse(argv)
-    sizes = widths(options.sizes)
+    settings = Settings(options.samples, widths(options.sizes), options.steps, options.grid_h)
     if options.worker:
-        run = run_worker(options.worker, options.samples, sizes, options.steps)
-        print(json.dumps(run.to_json()))
+        workload, variant = options.worker.split(":")
+        print(json.dumps(run_worker(workload, variant, settings).to_json()))
         return 0
     to_stdout = options.json == "-"
 
@@ -664,45 +885,76 @@ def main(argv: Sequence[str] | None = None) -> int:
         # With the JSON on stdout, the readable table goes to stderr.
         print(line, file=sys.stderr if to_stdout else sys.stdout)
 
-    variants = [v for v in VARIANTS if not (options.skip_micrograd_gc and v == "micrograd")]
+    jobs = [
+        (workload.name, variant.name)
+        for workload in (WORKLOADS[name] for name in options.workloads.split(","))
+        for variant in workload.variants
+        if not (options.skip_micrograd_gc and variant.slow)
+    ]
     runs: list[Run] = []
     for repeat in range(options.repeats):
         # Alternate the order so that drifts of the machine hit every variant alike.
-        for variant in variants if repeat % 2 == 0 else reversed(variants):
+        for workload, variant in jobs if repeat % 2 == 0 else reversed(jobs):
             if not to_stdout:
-                print(f"... {variant} (run {repeat + 1} of {options.repeats})", flush=True)
-            runs.append(spawn(variant, options.samples, sizes, options.steps))
-    best = best_runs(runs)
+                print(
+                    f"... {workload}: {variant} (run {repeat + 1} of {options.repeats})", flush=True
+                )
+            runs.append(spawn(workload, variant, settings))
+    info = machine()
     report: dict[str, object] = {
-        "machine": machine(),
+        "machine": info,
         "config": {
-            "samples": options.samples,
-            "sizes": list(sizes),
-            "steps": options.steps,
+            "samples": settings.samples,
+            "sizes": list(settings.sizes),
+            "steps": settings.steps,
+            "grid_h": settings.grid_h,
             "repeats": options.repeats,
             "alpha": ALPHA,
-            "variants": variants,
+            "clock": "process CPU time (time.process_time)",
+            "jobs": [f"{workload}:{variant}" for workload, variant in jobs],
         },
-        "runs": {name: run.to_json() for name, run in best.items()},
-        "all_totals_s": {name: [r.total_s for r in runs if r.variant == name] for name in best},
+        "workloads": {},
+        "planned_workloads": PLANNED_WORKLOADS,
     }
-    report["comparison"] = compare(best)
-    report["inference"] = inference(options.samples, repeats=max(3, options.repeats))
-    print_table(report, best, out)
-    info = report["inference"]
-    assert isinstance(info, dict)
+    out(f"mgfunc {info['mgfunc']} against a float floor and micrograd {info['micrograd']}")
+    out(f"machine: {info['cpu']}, {info['cores']} cores; {info['python']}; {info['platform']}")
+    out(
+        f"config: {settings.samples} samples, MLP(2, {list(settings.sizes)}), {settings.steps} "
+        f"steps, grid h={settings.grid_h}; median of {options.repeats} alternating run(s) per "
+        "variant, each in its own process; CPU time"
+    )
+    agree = True
+    results = report["workloads"]
+    assert isinstance(results, dict)
+    for name in options.workloads.split(","):
+        chosen = median_runs([run for run in runs if run.workload == name])
+        out("")
+        out(f"{name}: {WORKLOADS[name].what}")
+        if name == "demo":
+            comparison = compare_demo(chosen)
+            print_demo(chosen, comparison, out)
+            agree = agree and all(
+                row.get("losses_agree", True)
+                for row in comparison.values()
+                if isinstance(row, dict)
+            )
+        else:
+            comparison = compare_grid(chosen)
+            print_grid(chosen, comparison, out)
+            agree = agree and all(
+                row["identical_to_floor"] for row in comparison.values() if isinstance(row, dict)
+            )
+        results[name] = {
+            "runs": {variant: run.to_json() for variant, run in chosen.items()},
+            "all_totals_s": {
+                variant: [r.total_s for r in runs if r.workload == name and r.variant == variant]
+                for variant in chosen
+            },
+            "comparison": comparison,
+        }
     out("")
-    out(
-        f"inference on the decision-boundary grid ({info['grid_points']} points, h=0.25): "
-        f"model.evaluate {1e3 * info['evaluate_s']:.2f} ms, model(point).data "
-        f"{1e3 * info['graph_forward_s']:.2f} ms: {info['speedup']:.1f}x "
-        f"({'identical' if info['identical'] else 'DIFFERENT'} scores in all three)"
-    )
-    out(
-        f"  micrograd's way (a graph forward per point) "
-        f"{1e3 * info['micrograd_graph_forward_s']:.2f} ms: "
-        f"{info['speedup_vs_micrograd']:.1f}x model.evaluate's time"
-    )
+    for name, what in PLANNED_WORKLOADS.items():
+        out(f"{name}: pending ({what})")
     if options.scaling:
         if not to_stdout:
             print("... scaling", flush=True)
@@ -713,9 +965,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         report["scaling"] = rows
         print_scaling(rows, out)
-    comparisons = report["comparison"]
-    assert isinstance(comparisons, dict)
-    agree = all(row["losses_agree"] for row in comparisons.values())
     if options.json:
         text = json.dumps(report, indent=2)
         if to_stdout:

@@ -172,6 +172,16 @@ def datapoint_picture(model: MLP, point: Sequence[float], target: float | None) 
     return attrs.evolve(picture, title=title)
 
 
+# The ops of a neuron's own node: a weighted sum, or a ReLU neuron's weighted sum and ReLU
+# joined in one node (mgfunc.value.linear_node).
+_NEURON_NODES = ("linear", "relu(linear)")
+
+
+def _activation(op: str) -> str:
+    """The activation a neuron's top node applies: ``relu(linear)`` is a ReLU neuron."""
+    return "relu" if op == "relu(linear)" else op
+
+
 def _summarised(
     model: MLP,
     inputs: tuple[Value, ...],
@@ -191,7 +201,7 @@ def _summarised(
     for index, (layer, outputs) in enumerate(zip(model.layers, layers)):
         for place, (neuron, value) in enumerate(zip(layer.neurons, outputs)):
             owner[value.id] = value.id
-            if value.op != "linear":  # an activation: its weighted sum is inside this box too
+            if value.op not in _NEURON_NODES:  # an activation node on top of a weighted sum
                 owner[value.inputs[0].id] = value.id
             owner.update((parameter.id, None) for parameter in neuron.parameters())
             title = "" if index < last else "score" if len(outputs) == 1 else f"output {place}"
@@ -199,11 +209,11 @@ def _summarised(
                 kind="output" if value in finals else "computed",
                 title=title,
                 lines=_data_and_grad(value, grads),
-                op="Σ" if value.op == "linear" else value.op,
+                op="Σ" if value.op == "linear" else _activation(value.op),
                 side=_parameter_summary(neuron.parameters(), grads),
             )
             boxes.append((value.id, box))
-        header = f"layer {index + 1}: {layer.nout} {outputs[0].op}"
+        header = f"layer {index + 1}: {layer.nout} {_activation(outputs[0].op)}"
         headers.append((tuple(value.id for value in outputs), header))
     order = sorted({node for final in finals for node in topological_order(final)}, key=_id)
     loss_boxes = []
@@ -225,7 +235,9 @@ def _summarised(
             if source is not None and key is not None and source != key:
                 edges.append((source, key))
     summary = "‖∇‖ their gradient norm" if grads is not None else "‖w‖ weight norm"
-    activations = sorted({value.op for values in layers for value in values} - {"linear"})
+    activations = sorted(
+        {_activation(value.op) for values in layers for value in values} - {"linear"}
+    )
     formula = " or ".join([*(f"{name}(w·x + b)" for name in activations), "Σ w·x + b"])
     legend = [
         ("input", "input"),

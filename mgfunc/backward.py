@@ -60,12 +60,18 @@ def _propagate(table: dict[Value, float], node: Value) -> dict[Value, float]:
     updating it in place keeps the fold linear in the number of edges.
     """
     upstream = table[node]
-    if upstream == 0.0 and _isfinite(sum(node.local_gradients)):
-        # Each edge would add local * 0.0, a zero that leaves every entry as it is (no entry
-        # is ever -0.0: they start at +0.0). Only an infinite or NaN local derivative makes
-        # that product NaN, and the sum above sends such nodes down the full path.
+    local_gradients = node.local_gradients
+    # A node whose every product local * upstream is zero passes nothing on: adding a zero
+    # leaves every entry as it is (no entry is ever -0.0: they start at +0.0). That is so when
+    # the upstream gradient is 0 (a satisfied margin, a node below a flat ReLU) or every local
+    # derivative is 0 (a flat ReLU itself), unless the other factor is infinite or NaN, whose
+    # product with 0 is NaN: such nodes take the full path.
+    if upstream == 0.0:
+        if _isfinite(sum(local_gradients)):
+            return table
+    elif not any(local_gradients) and _isfinite(upstream):
         return table
-    for child, local in zip(node.inputs, node.local_gradients):
+    for child, local in zip(node.inputs, local_gradients):
         table[child] += local * upstream
     return table
 

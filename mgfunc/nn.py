@@ -16,18 +16,27 @@ True
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, NoReturn, cast
 
 import attrs
 
-from mgfunc._checks import ArrayLike, Numbers, as_sequence, describe, real_number, whole_number
+from mgfunc._checks import (
+    ArrayLike,
+    Numbers,
+    Rows,
+    as_sequence,
+    describe,
+    real_number,
+    whole_number,
+)
 from mgfunc._frozen import NEW_MODEL, immutable, no_zero_grad
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
-from mgfunc.value import Value, as_value, sigmoid_of, weighted_sum
+from mgfunc.value import Value, as_value, linear_node, sigmoid_of
 
 __all__ = [
     "ACTIVATIONS",
@@ -159,13 +168,28 @@ class Neuron:
         return self._forward(tuple(as_value(x, "Neuron") for x in row))
 
     def _forward(self, inputs: tuple[Value, ...]) -> Value:
-        total = weighted_sum(self.weights, inputs, self.bias)
-        if not self.nonlinear:
-            return total
-        kind = self.activation
-        if kind == "relu":
-            return total.relu()
-        return total.tanh() if kind == "tanh" else total.sigmoid()
+        return self._node(inputs, _floats(inputs), _floats(self.weights))
+
+    def _node(
+        self,
+        inputs: tuple[Value, ...],
+        input_data: tuple[float, ...],
+        weight_data: tuple[float, ...],
+    ) -> Value:
+        """The neuron's node(s) for inputs whose floats are already read (the hot path).
+
+        A ReLU neuron is one ``relu(linear)`` node, which gives the gradients of a linear node
+        followed by a ReLU node bit for bit; tanh and sigmoid follow the linear node as nodes of
+        their own (their derivatives are not exactly 0 or 1, so joining them would change the
+        gradients' rounding).
+        """
+        kind = self.activation if self.nonlinear else "linear"
+        node = linear_node(
+            self.weights, weight_data, inputs, input_data, self.bias, relu=kind == "relu"
+        )
+        if kind == "tanh":
+            return node.tanh()
+        return node.sigmoid() if kind == "sigmoid" else node
 
     def evaluate(self, inputs: Numbers) -> float:
         """The same number as ``self(inputs).data``, computed on floats without building nodes."""
@@ -236,8 +260,15 @@ class Layer:
         row = _checked_inputs(inputs, self.nin)
         return self._forward(tuple(as_value(x, "Layer") for x in row))
 
-    def _forward(self, inputs: tuple[Value, ...]) -> tuple[Value, ...]:
-        return tuple(neuron._forward(inputs) for neuron in self.neurons)
+    def _forward(
+        self, inputs: tuple[Value, ...], weight_data: _LayerFloats | None = None
+    ) -> tuple[Value, ...]:
+        # The inputs' floats are read once for all the neurons, the weights' once per model
+        # when the MLP passes them (see _weight_floats).
+        input_data = _floats(inputs)
+        if weight_data is None:
+            weight_data = tuple(_floats(neuron.weights) for neuron in self.neurons)
+        return tuple([n._node(inputs, input_data, w) for n, w in zip(self.neurons, weight_data)])
 
     def evaluate(self, inputs: Numbers) -> tuple[float, ...]:
         """The layer's outputs on floats, without building nodes."""
@@ -383,8 +414,8 @@ class MLP:
         """The forward pass, always as a tuple of output Values (a precise type for mypy)."""
         row = _checked_inputs(inputs, self.nin)
         values = tuple(as_value(x, "MLP") for x in row)
-        for layer in self.layers:
-            values = layer._forward(values)
+        for layer, weight_data in zip(self.layers, _weight_floats(self)):
+            values = layer._forward(values, weight_data)
         return values
 
     def evaluate(self, inputs: Numbers) -> tuple[float, ...]:
@@ -397,6 +428,44 @@ class MLP:
         for layer in self.layers:
             values = layer._evaluate(values)
         return tuple(values)
+
+    def evaluate_many(self, rows: Rows) -> tuple[tuple[float, ...], ...]:
+        """:meth:`evaluate` for many points at once: the same numbers, bit for bit, faster.
+
+        Each neuron is evaluated at every point of a block (1024 points) before the next
+        neuron: its weights' floats are read once per block, and each point goes through the
+        same operations in the same order as in :meth:`evaluate`. Made for decision-boundary
+        grids and animation frames.
+
+        Args:
+            rows: the points, each a sequence of ``nin`` finite real numbers.
+
+        Returns:
+            One tuple of output floats per row, in the order of ``rows``.
+
+        Raises:
+            InvalidTypeError: ``rows`` is not a sequence of sequences of numbers, or a row
+                holds a Value or a non-number.
+            InvalidValueError: a row has the wrong width or a non-finite number.
+
+        >>> model = MLP.create(2, [4, 1], seed=0)
+        >>> rows = [(0.5, -1.0), (2.0, 0.25)]
+        >>> model.evaluate_many(rows) == tuple(model.evaluate(row) for row in rows)
+        True
+        """
+        points = _check_rows(rows, self.nin)
+        outputs: list[tuple[float, ...]] = []
+        # A block of points at a time, so that a big grid needs little memory beyond its result.
+        for start in range(0, len(points), _BLOCK):
+            block = points[start : start + _BLOCK]
+            # One list per input, then one per neuron: entry k belongs to point k of the block.
+            columns = [list(column) for column in zip(*block)]
+            for layer in self.layers:
+                columns = [
+                    _evaluate_column(neuron, columns, len(block)) for neuron in layer.neurons
+                ]
+            outputs.extend(zip(*columns))
+        return tuple(outputs)
 
     def parameters(self) -> tuple[Value, ...]:
         """Every parameter, layer by layer."""
@@ -411,6 +480,63 @@ class MLP:
 
 
 Module = Neuron | Layer | MLP
+
+# The floats of a layer's weights, one tuple per neuron, and of a model's, one per layer.
+_LayerFloats = tuple[tuple[float, ...], ...]
+_ModelFloats = tuple[_LayerFloats, ...]
+
+# The weights' floats of the model that ran last. A model is frozen, so its floats never
+# change: a loss runs the model on every point of a dataset, and reads each weight's float once
+# instead of once per point. This is only a cache of a pure function. It refers to the model
+# weakly (it never keeps a model alive, and forgets the floats when the model goes), finds it
+# by identity, and rebinding it is atomic, so threads running different models only recompute.
+_last_weights: tuple[weakref.ref[MLP], _ModelFloats] | None = None
+
+
+def _weight_floats(model: MLP) -> _ModelFloats:
+    """Every weight's float, per layer and per neuron, read once per model."""
+    global _last_weights
+    last = _last_weights
+    if last is not None and last[0]() is model:
+        return last[1]
+    floats = tuple(
+        tuple(_floats(neuron.weights) for neuron in layer.neurons) for layer in model.layers
+    )
+    _last_weights = (weakref.ref(model, _forget_weights), floats)
+    return floats
+
+
+def _forget_weights(gone: weakref.ref[MLP]) -> None:
+    global _last_weights
+    last = _last_weights
+    if last is not None and last[0] is gone:
+        _last_weights = None
+
+
+def _floats(values: tuple[Value, ...]) -> tuple[float, ...]:
+    return tuple([value.data for value in values])
+
+
+# How many points evaluate_many takes at a time (measured: as fast as the whole grid at once).
+_BLOCK = 1024
+
+
+def _evaluate_column(neuron: Neuron, columns: list[list[float]], count: int) -> list[float]:
+    """``neuron.evaluate`` at ``count`` points at once; ``columns[i][k]`` is input i of point k.
+
+    Point k sees exactly the operations of :meth:`Neuron.evaluate`, in the same order: the bias,
+    plus each weight times its input left to right, then the activation (ReLU: a positive sum,
+    else 0.0; tanh and sigmoid: the float functions the nodes use).
+    """
+    outputs = [neuron.bias.data] * count
+    for weight, inputs in zip(_floats(neuron.weights), columns):
+        outputs = [total + weight * x for total, x in zip(outputs, inputs)]
+    if not neuron.nonlinear:
+        return outputs
+    if neuron.activation == "relu":
+        return [total if total > 0.0 else 0.0 for total in outputs]
+    function = math.tanh if neuron.activation == "tanh" else sigmoid_of
+    return [function(total) for total in outputs]
 
 
 def parameters(model: Module) -> tuple[Value, ...]:
@@ -548,6 +674,32 @@ def _check_numbers(inputs: object, nin: int) -> tuple[float, ...]:
             "call the model itself, model(inputs), to build a graph from Values"
         )
     return tuple(real_number(x, f"inputs[{index}]") for index, x in enumerate(row))
+
+
+def _check_rows(rows: object, nin: int) -> list[tuple[float, ...]]:
+    """``rows`` as tuples of floats for ``evaluate_many``: each row checked as ``evaluate`` does."""
+    items = (
+        rows
+        if isinstance(rows, (list, tuple))
+        else as_sequence(rows, "rows", what="points such as [(0.5, -1.0), (2.0, 0.25)]")
+    )
+    points = []
+    for index, row in enumerate(items):
+        # A tuple of nin finite floats is already what the checks return (a grid's points
+        # are): accept it at once. The sum of floats is finite only if every one of them is.
+        if (
+            type(row) is tuple
+            and len(row) == nin
+            and all(type(x) is float for x in row)
+            and math.isfinite(sum(row))
+        ):
+            points.append(row)
+            continue
+        try:
+            points.append(_check_numbers(row, nin))
+        except (InvalidTypeError, InvalidValueError) as error:
+            raise type(error)(f"rows[{index}]: {error}") from None
+    return points
 
 
 def _checked_inputs(inputs: object, nin: int) -> Sequence[Value | float]:

@@ -217,8 +217,8 @@ def decision_boundary(
     numpy.arange(y_min, y_max, h))``, where ``x_min`` is the smallest x of the data minus
     ``padding`` and ``x_max`` the largest plus ``padding`` (likewise for y): the values
     ``x_min + i * h`` for ``i`` in ``range(ceil((x_max - x_min) / h))``. Rows run along x
-    first, then up in y. Scores come from :meth:`mgfunc.nn.MLP.evaluate`, float inference
-    that builds no graph and gives exactly ``model(point).data``.
+    first, then up in y. Scores come from :meth:`mgfunc.nn.MLP.evaluate_many`, float inference
+    that builds no graph and gives exactly ``model(point).data`` for every point.
 
     Args:
         model: an MLP taking 2 inputs: one output (a score), or one output per class.
@@ -256,11 +256,11 @@ def decision_boundary(
             f"h={h!r} makes a grid of {len(xs)} x {len(ys)} = {len(xs) * len(ys):,} points, "
             f"more than {MAX_GRID_POINTS:,}; pass a larger h such as 0.25"
         )
-    evaluate = model.evaluate
     rows = []
-    for y in ys:
-        for x in xs:
-            rows.append(_boundary_row(x, y, evaluate((x, y))))
+    for y in ys:  # a line of the grid at a time: fast, and little memory beyond the rows
+        line = [(x, y) for x in xs]
+        for (x, _), outputs in zip(line, model.evaluate_many(line)):
+            rows.append(_boundary_row(x, y, outputs))
     return tuple(rows)
 
 

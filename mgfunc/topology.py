@@ -2,8 +2,9 @@
 
 Every node gets a creation id from a counter, and a node's inputs always exist before the node
 itself, so sorting the reachable nodes by id puts every input before every node built from it.
-The walk that collects them uses an explicit stack, so a graph a million nodes deep needs no
-recursion at all (micrograd's recursive sort stops at about a thousand).
+The walk that collects them goes level by level from the output (a frontier of nodes whose
+inputs are not yet collected), so a graph a million nodes deep needs no recursion at all
+(micrograd's recursive sort stops at about a thousand).
 
 >>> from mgfunc import Value
 >>> x = Value(2.0, label="x")
@@ -14,6 +15,7 @@ recursion at all (micrograd's recursive sort stops at about a thousand).
 
 from __future__ import annotations
 
+from itertools import chain
 from operator import attrgetter
 
 from mgfunc.errors import InvalidTypeError
@@ -22,6 +24,10 @@ from mgfunc.value import Value
 __all__ = ["topological_order"]
 
 _creation_id = attrgetter("id")
+_inputs = attrgetter("inputs")
+# Above this many nodes a frontier is walked with set operations. Measured on frontiers of 1 to
+# 32 nodes: below about 8 the plain loop is faster, above it the set operations are.
+_WIDE = 8
 
 
 def topological_order(output: Value) -> list[Value]:
@@ -42,10 +48,22 @@ def topological_order(output: Value) -> list[Value]:
             "pass the Value at the end of a computation"
         )
     seen = {output}
-    stack = [output]
-    while stack:
-        for node in stack.pop().inputs:
-            if node not in seen:
-                seen.add(node)
-                stack.append(node)
+    frontier = [output]
+    while frontier:
+        if len(frontier) > _WIDE:
+            # Every input of the frontier that was not seen yet: set operations do the work of
+            # each edge in C, the bulk of the walk in a wide graph such as a network's.
+            fresh = set(chain.from_iterable(map(_inputs, frontier)))
+            fresh -= seen
+            seen |= fresh
+            frontier = list(fresh)
+        else:
+            # A narrow frontier (a long chain): a plain loop is cheaper than building sets.
+            fresh_nodes = []
+            for node in frontier:
+                for child in node.inputs:
+                    if child not in seen:
+                        seen.add(child)
+                        fresh_nodes.append(child)
+            frontier = fresh_nodes
     return sorted(seen, key=_creation_id)

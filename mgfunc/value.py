@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, NoReturn, cast
+from typing import TYPE_CHECKING, NoReturn
 
 import attrs
 
@@ -364,27 +364,57 @@ def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
 
 
 def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value) -> Value:
-    """:func:`linear` without its argument checks: the hot path of every neuron.
+    """:func:`linear` without its argument checks.
 
-    The caller guarantees Values for ``weights`` and ``bias`` (a Neuron checks them once when it
-    is built) and equal lengths (``Neuron``, ``Layer`` and ``MLP`` check the input width on
-    every call); numbers among ``inputs`` still become constant leaves.
+    The caller guarantees Values for ``weights`` and ``bias`` and equal lengths; numbers among
+    ``inputs`` still become constant leaves.
     """
-    # One pass gathers both sides' data and the sum; a single explicit loop is the cheapest
-    # form in CPython, and this runs once per neuron per sample.
-    input_data: list[float] = []
-    weight_data: list[float] = []
+    values = tuple(as_value(x, "linear") for x in inputs)
+    return linear_node(weights, [w.data for w in weights], values, [x.data for x in values], bias)
+
+
+def linear_node(
+    weights: Sequence[Value],
+    weight_data: Sequence[float],
+    inputs: Sequence[Value],
+    input_data: Sequence[float],
+    bias: Value,
+    *,
+    relu: bool = False,
+) -> Value:
+    """A whole neuron as one node: ``bias + w0 * x0 + w1 * x1 + ...``, then ReLU if ``relu``.
+
+    The hot path of every forward pass, so it takes the floats already read: ``weight_data[i]``
+    is ``weights[i].data`` and ``input_data[i]`` is ``inputs[i].data`` (a layer reads its
+    inputs' floats once for all its neurons). The caller guarantees equal lengths;
+    :func:`linear` is the checked form.
+
+    The data is summed in micrograd's order (bias first, then each product left to right). The
+    local derivatives are d/dw_i = x_i, d/dx_i = w_i and d/dbias = 1, each multiplied by
+    ReLU's own derivative when ``relu`` is set: 1 where the sum is positive, else 0. A ReLU
+    node of its own would pass back exactly its gradient or exactly zero, so the one node gives
+    the gradients of the two, bit for bit, with one node and one edge fewer per neuron.
+
+    Returns:
+        A Value with op ``"linear"``, or ``"relu(linear)"`` when ``relu`` is set, and an edge
+        to every weight, every input and the bias, in that order.
+
+    >>> from mgfunc import Value, backward
+    >>> w, x, b = (Value(2.0), Value(-1.0)), (Value(3.0), Value(4.0)), Value(0.5)
+    >>> z = linear_node(w, (2.0, -1.0), x, (3.0, 4.0), b, relu=True)
+    >>> z.op, z.data, backward(z)[w[0]]
+    ('relu(linear)', 2.5, 3.0)
+    """
     data = bias.data
-    for w, x in zip(weights, inputs):
-        if not isinstance(x, Value):
-            return weighted_sum(weights, tuple(as_value(x, "linear") for x in inputs), bias)
-        w_data = w.data
-        x_data = x.data
-        weight_data.append(w_data)
-        input_data.append(x_data)
-        data += w_data * x_data
-    values = cast("Sequence[Value]", inputs)  # the loop above checked every one
-    return _node(data, "linear", (*weights, *values, bias), (*input_data, *weight_data, 1.0))
+    for w, x in zip(weight_data, input_data):
+        data += w * x
+    edges = (*weights, *inputs, bias)
+    if not relu:
+        return _node(data, "linear", edges, (*input_data, *weight_data, 1.0))
+    if data > 0.0:
+        return _node(data, "relu(linear)", edges, (*input_data, *weight_data, 1.0))
+    # A flat ReLU: the node is 0.0 and no input changes it, so every local derivative is 0.
+    return _node(0.0, "relu(linear)", edges, (0.0,) * len(edges))
 
 
 def logsumexp(values: Iterable[Value | float]) -> Value:

@@ -12,7 +12,8 @@ import pytest
 pytest.importorskip("micrograd")
 
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_demo.py"
-VARIANTS = ["micrograd", "micrograd-gc-off", "mgfunc", "mgfunc-gc-paused"]
+VARIANTS = ["floor", "micrograd", "micrograd-gc-off", "mgfunc", "mgfunc-gc-paused"]
+GRID_VARIANTS = ["floor", "mgfunc", "mgfunc-evaluate", "mgfunc-graph", "micrograd"]
 RUN_KEYS = {
     "forward_ms_per_step",
     "backward_ms_per_step",
@@ -31,7 +32,7 @@ RUN_KEYS = {
 
 def run_benchmark(tmp_path: Path, *options: str) -> dict[str, object]:
     report = tmp_path / "report.json"
-    quick = ["--steps", "2", "--samples", "12", "--json", str(report)]
+    quick = ["--steps", "2", "--samples", "12", "--grid-h", "0.5", "--json", str(report)]
     done = subprocess.run(
         [sys.executable, str(SCRIPT), *quick, *options],
         capture_output=True,
@@ -49,28 +50,37 @@ def test_every_variant_reports_its_phases_sizes_memory_and_matching_losses(
     tmp_path: Path,
 ) -> None:
     report = run_benchmark(tmp_path)
-    assert set(report) >= {"machine", "config", "runs", "comparison", "inference"}
+    assert set(report) >= {"machine", "config", "workloads", "planned_workloads"}
     machine = report["machine"]
     assert isinstance(machine, dict) and {"python", "platform", "cpu", "cores"} <= set(machine)
-    runs = report["runs"]
-    assert isinstance(runs, dict) and sorted(runs) == sorted(VARIANTS)
+    workloads = report["workloads"]
+    assert isinstance(workloads, dict) and sorted(workloads) == ["demo", "grid"]
+    demo = workloads["demo"]
+    runs = demo["runs"]
+    assert sorted(runs) == sorted(VARIANTS)
     for run in runs.values():
         assert set(run) >= RUN_KEYS
-        assert len(run["losses"]) == 2 and run["nodes"] > 0 and run["edges"] > 0
-        assert run["peak_rss_mib"] > 0.0
-    # mgfunc fuses each neuron's weighted sum into one node: far fewer nodes than micrograd.
-    assert runs["mgfunc"]["nodes"] < runs["micrograd"]["nodes"]
+        assert len(run["losses"]) == 2 and run["peak_rss_mib"] > 0.0
+    # The floor builds no graph; mgfunc fuses each neuron into one node: far fewer than micrograd.
+    assert runs["floor"]["nodes"] == 0
+    assert 0 < runs["mgfunc"]["nodes"] < runs["micrograd"]["nodes"]
     mine = runs["mgfunc"]
-    for name in ("micrograd", "micrograd-gc-off", "mgfunc-gc-paused"):
+    for name in ("floor", "micrograd", "micrograd-gc-off", "mgfunc-gc-paused"):
         other = runs[name]
         assert abs(other["final_loss"] - mine["final_loss"]) <= 1e-9
         assert all(abs(a - b) <= 1e-9 for a, b in zip(other["losses"], mine["losses"]))
-    comparison = report["comparison"]
-    assert isinstance(comparison, dict)
-    assert all(row["losses_agree"] and row["speedup"] > 0.0 for row in comparison.values())
-    inference = report["inference"]
-    assert isinstance(inference, dict)
-    assert inference["identical"] is True and inference["grid_points"] > 0
+    comparison = demo["comparison"]
+    assert comparison["floor"]["time_vs_floor"] == 1.0
+    assert all(row["time_vs_floor"] > 0.0 for row in comparison.values())
+    assert all(row.get("losses_agree", True) for row in comparison.values())
+    grid = workloads["grid"]
+    assert sorted(grid["runs"]) == sorted(GRID_VARIANTS)
+    points = {run["points"] for run in grid["runs"].values()}
+    assert len(points) == 1 and points.pop() > 0
+    # Every way of scoring the grid gives the floor's scores, bit for bit.
+    assert all(row["identical_to_floor"] for row in grid["comparison"].values())
+    planned = report["planned_workloads"]
+    assert isinstance(planned, dict) and {"yin-yang", "mini-batch"} <= set(planned)
 
 
 def test_quick_mode_skips_micrograd_with_the_gc_and_scaling_covers_every_size(
@@ -87,8 +97,11 @@ def test_quick_mode_skips_micrograd_with_the_gc_and_scaling_covers_every_size(
         "--scaling-sizes",
         "4,1;8,1",
     )
-    runs = report["runs"]
-    assert isinstance(runs, dict) and "micrograd" not in runs and "mgfunc" in runs
+    workloads = report["workloads"]
+    assert isinstance(workloads, dict)
+    runs = workloads["demo"]["runs"]
+    assert "micrograd" not in runs and {"floor", "mgfunc"} <= set(runs)
+    assert "micrograd" not in workloads["grid"]["runs"]
     rows = report["scaling"]
     assert isinstance(rows, list)
     points = {(row["variant"], row["samples"], tuple(row["sizes"])) for row in rows}

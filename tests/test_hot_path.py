@@ -1,0 +1,289 @@
+"""The fast paths give exactly the numbers of the straightforward ones.
+
+A hidden neuron is one ``relu(linear)`` node, a model reads its weights' floats once per model,
+the topological walk uses set operations on wide frontiers, the fold skips nodes that pass on
+only zeros, and ``evaluate_many`` evaluates a neuron at every point before the next neuron. Each
+is checked bit for bit against the plain way of computing the same thing.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import struct
+import weakref
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mgfunc import (
+    InvalidTypeError,
+    InvalidValueError,
+    Value,
+    backward,
+    linear,
+    sum_values,
+    topological_order,
+)
+from mgfunc.datasets import moons
+from mgfunc.losses import max_margin
+from mgfunc.nn import MLP, Layer, Neuron, parameters
+from mgfunc.plot_data import decision_boundary
+from mgfunc.value import linear_node
+
+finite = st.floats(min_value=-10.0, max_value=10.0, allow_nan=False)
+# Zeros of both signs and exact ties make ReLU's kink and signed zeros likely.
+numbers = st.one_of(finite, st.sampled_from([0.0, -0.0, 1.0, -1.0]))
+
+
+def bits(x: float) -> bytes:
+    return struct.pack("<d", x)
+
+
+def plain_fold(output: Value) -> dict[Value, float]:
+    """The textbook fold over the same graph: no skipped nodes."""
+    table = {output: 1.0}
+    for node in reversed(topological_order(output)):
+        upstream = table[node]
+        for child, local in zip(node.inputs, node.local_gradients):
+            table[child] = table.get(child, 0.0) + local * upstream
+    return table
+
+
+def model_from(
+    weights: Sequence[Sequence[Sequence[float]]], biases: Sequence[Sequence[float]]
+) -> MLP:
+    last = len(weights) - 1
+    return MLP(
+        layers=[
+            Layer(
+                neurons=[
+                    Neuron(
+                        weights=[Value(w) for w in row],
+                        bias=Value(b),
+                        nonlinear=index != last,
+                    )
+                    for row, b in zip(layer, layer_biases)
+                ]
+            )
+            for index, (layer, layer_biases) in enumerate(zip(weights, biases))
+        ]
+    )
+
+
+@st.composite
+def models(draw: st.DrawFn, nin: int = 2) -> MLP:
+    widths = [nin, *draw(st.lists(st.integers(1, 5), min_size=1, max_size=3))]
+    weights = [
+        [draw(st.lists(numbers, min_size=fan_in, max_size=fan_in)) for _ in range(fan_out)]
+        for fan_in, fan_out in pairwise(widths)
+    ]
+    biases = [draw(st.lists(numbers, min_size=width, max_size=width)) for width in widths[1:]]
+    return model_from(weights, biases)
+
+
+def unfused_forward(model: MLP, point: Sequence[float]) -> tuple[Value, ...]:
+    """The same forward pass with a separate ReLU node after every hidden ``linear`` node."""
+    values: tuple[Value, ...] = tuple(Value(x) for x in point)
+    for layer in model.layers:
+        values = tuple(
+            linear(n.weights, values, n.bias).relu()
+            if n.nonlinear
+            else linear(n.weights, values, n.bias)
+            for n in layer.neurons
+        )
+    return values
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    weights=st.lists(numbers, min_size=1, max_size=6),
+    inputs=st.lists(numbers, min_size=6, max_size=6),
+    bias=numbers,
+    upstream=numbers,
+)
+def test_a_relu_linear_node_has_the_gradients_of_linear_then_relu_bit_for_bit(
+    weights: list[float], inputs: list[float], bias: float, upstream: float
+) -> None:
+    ws = tuple(Value(w) for w in weights)
+    xs = tuple(Value(x) for x in inputs[: len(weights)])
+    b = Value(bias)
+    fused = linear_node(ws, weights, xs, [x.data for x in xs], b, relu=True)
+    separate = linear(ws, xs, b).relu()
+    assert fused.op == "relu(linear)" and len(fused.inputs) == len(fused.local_gradients)
+    assert bits(fused.data) == bits(separate.data)
+    # Scale by an upstream gradient, as a loss above the neuron would.
+    fused_grads = backward(fused * upstream)
+    separate_grads = backward(separate * upstream)
+    for node in (*ws, *xs, b):
+        assert bits(fused_grads[node]) == bits(separate_grads[node])
+
+
+@settings(max_examples=60, deadline=None)
+@given(model=models(), points=st.lists(st.tuples(numbers, numbers), min_size=1, max_size=4))
+def test_a_models_graph_gives_the_gradients_of_the_unfused_graph_bit_for_bit(
+    model: MLP, points: list[tuple[float, float]]
+) -> None:
+    fused = sum((model.forward(point)[0] for point in points), Value(0.0))
+    unfused = sum((unfused_forward(model, point)[0] for point in points), Value(0.0))
+    assert bits(fused.data) == bits(unfused.data)
+    fused_grads, unfused_grads = backward(fused), backward(unfused)
+    for p in parameters(model):
+        assert bits(fused_grads[p]) == bits(unfused_grads[p])
+    # One node per neuron per point: each hidden neuron's separate ReLU node is gone.
+    hidden = sum(neuron.nonlinear for layer in model.layers for neuron in layer.neurons)
+    saved = len(topological_order(unfused)) - len(topological_order(fused))
+    assert saved == hidden * len(points)
+
+
+def test_the_skip_keeps_the_nan_of_an_infinite_gradient_into_a_flat_relu() -> None:
+    # Every local derivative of a flat relu(linear) node is 0, so the fold may skip it, except
+    # when its upstream gradient is infinite: 0 * inf is NaN, and the plain fold has it.
+    w, x, b = Value(1.0), Value(-2.0), Value(0.0)
+    flat = linear_node((w,), (1.0,), (x,), (-2.0,), b, relu=True)
+    assert flat.data == 0.0 and flat.local_gradients == (0.0, 0.0, 0.0)
+    huge = Value(1000.0).exp()  # inf, local derivative inf
+    y = flat * huge
+    expected, grads = plain_fold(y), backward(y)
+    assert math.isnan(expected[w]) and math.isnan(grads[w])
+    assert all(bits(grads[node]) == bits(expected[node]) for node in expected)
+    # With a finite upstream the flat node passes on nothing, and every entry stays +0.0.
+    finite_grads = backward(flat * 3.0)
+    assert [bits(finite_grads[node]) for node in (w, x, b)] == [bits(0.0)] * 3
+
+
+def test_a_model_that_ran_before_another_still_uses_its_own_weights() -> None:
+    first = MLP.create(2, [4, 4, 1], seed=1)
+    second = MLP.create(2, [4, 4, 1], seed=2)
+    point = [0.5, -0.75]
+    expected = {id(m): tuple(v.data for v in unfused_forward(m, point)) for m in (first, second)}
+    for model in (first, second, first, second, first):
+        assert tuple(v.data for v in model.forward(point)) == expected[id(model)]
+        assert model.evaluate(point) == expected[id(model)]
+
+
+def test_running_a_model_does_not_keep_it_alive() -> None:
+    model = MLP.create(2, [64, 64, 1], seed=3)
+    model.forward([0.5, -0.75])
+    alive = weakref.ref(model)
+    del model
+    gc.collect()
+    assert alive() is None
+
+
+def test_threads_running_different_models_get_their_own_numbers() -> None:
+    models_ = [MLP.create(2, [8, 8, 1], seed=seed) for seed in range(4)]
+    data = moons(20, noise=0.1, seed=5)
+
+    def losses(model: MLP) -> list[float]:
+        return [max_margin(model, data.xs, data.ys).total_loss.data for _ in range(20)]
+
+    expected = [losses(model) for model in models_]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(losses, models_ * 2)) == expected * 2
+
+
+@st.composite
+def graphs(draw: st.DrawFn) -> Value:
+    """Random DAGs of +, *, relu and n-ary sums: wide levels and long narrow chains."""
+    leaves = [Value(draw(finite)) for _ in range(draw(st.integers(1, 6)))]
+    nodes = list(leaves)
+    for _ in range(draw(st.integers(1, 40))):
+        kind = draw(st.sampled_from(["add", "mul", "relu", "sum"]))
+        pick = st.sampled_from(nodes)
+        if kind == "add":
+            nodes.append(draw(pick) + draw(pick))
+        elif kind == "mul":
+            nodes.append(draw(pick) * draw(pick))
+        elif kind == "relu":
+            nodes.append(draw(pick).relu())
+        else:
+            nodes.append(sum_values(draw(st.lists(pick, min_size=1, max_size=20))))
+    return nodes[-1]
+
+
+def reference_order(output: Value) -> list[Value]:
+    """Depth-first collection with an explicit stack, sorted by creation id."""
+    seen, stack = {output}, [output]
+    while stack:
+        for node in stack.pop().inputs:
+            if node not in seen:
+                seen.add(node)
+                stack.append(node)
+    return sorted(seen, key=lambda node: node.id)
+
+
+@settings(max_examples=150, deadline=None)
+@given(output=graphs())
+def test_the_walk_finds_every_node_once_in_creation_order(output: Value) -> None:
+    order = topological_order(output)
+    assert order == reference_order(output)
+    position = {node: index for index, node in enumerate(order)}
+    assert all(position[child] < position[node] for node in order for child in node.inputs)
+
+
+def test_the_walk_handles_a_wide_level_above_a_long_chain() -> None:
+    x = Value(1.0)
+    chain = x
+    for _ in range(3_000):
+        chain = chain * 1.0
+    top = sum_values(chain + float(i) for i in range(100))
+    order = topological_order(top)
+    assert order == reference_order(top)
+    assert backward(top)[x] == 100.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(model=models(), points=st.lists(st.tuples(numbers, numbers), max_size=30))
+def test_evaluate_many_equals_evaluate_at_every_point_bit_for_bit(
+    model: MLP, points: list[tuple[float, float]]
+) -> None:
+    many = model.evaluate_many(points)
+    assert len(many) == len(points)
+    for point, outputs in zip(points, many):
+        one = model.evaluate(point)
+        graph = tuple(v.data for v in model.forward(point))
+        assert [bits(v) for v in outputs] == [bits(v) for v in one] == [bits(v) for v in graph]
+
+
+def test_evaluate_many_takes_lists_and_mixed_numbers_like_evaluate() -> None:
+    model = MLP.create(3, [4, 2], seed=3)
+    rows: list[Sequence[float]] = [[1, 2.5, -3], (0.0, -0.0, 1e-300), [5e-324, 0.5, 0.25]]
+    assert model.evaluate_many(rows) == tuple(model.evaluate(row) for row in rows)
+    assert model.evaluate_many([]) == ()
+
+
+@pytest.mark.parametrize(
+    ("rows", "error", "message"),
+    [
+        ("ab", InvalidTypeError, r"rows must be a sequence of points.*got str"),
+        (5, InvalidTypeError, r"rows must be a sequence of points.*got int"),
+        ([(1.0, 2.0), (1.0,)], InvalidValueError, r"rows\[1\]: inputs has 1 entries"),
+        (
+            [(1.0, 2.0), (1.0, math.nan)],
+            InvalidValueError,
+            r"rows\[1\]: inputs\[1\] must be finite",
+        ),
+        ([(1.0, math.inf)], InvalidValueError, r"rows\[0\]: inputs\[1\] must be finite"),
+        ([(1.0, "2")], InvalidTypeError, r"rows\[0\]: inputs\[1\] must be a real number"),
+        ([(Value(1.0), 2.0)], InvalidTypeError, r"rows\[0\]: evaluate takes plain numbers"),
+    ],
+)
+def test_evaluate_many_refuses_bad_rows_naming_the_row(
+    rows: object, error: type[Exception], message: str
+) -> None:
+    model = MLP.create(2, [3, 1], seed=0)
+    with pytest.raises(error, match=message):
+        model.evaluate_many(rows)  # type: ignore[arg-type]
+
+
+def test_decision_boundary_at_h_005_scores_every_point_as_evaluate_does() -> None:
+    data = moons(30, noise=0.1, seed=7)
+    model = MLP.create(2, [8, 8, 1], seed=7)
+    rows = decision_boundary(model, data, h=0.05)
+    assert len(rows) > 4_000
+    assert all(bits(row.score) == bits(model.evaluate((row.x, row.y))[0]) for row in rows)
