@@ -36,7 +36,7 @@ from mgfunc._frozen import NEW_MODEL, immutable, no_zero_grad
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
-from mgfunc.value import Value, as_value, linear_node, sigmoid_of
+from mgfunc.value import Value, as_value, leaf, linear_node, sigmoid_of
 
 __all__ = [
     "ACTIVATIONS",
@@ -636,9 +636,15 @@ def with_parameters(model: MLP, numbers: Numbers) -> MLP:
             f"numbers has {len(data)} entries but the model has {count} parameters; "
             "pass one number per parameter, in parameters(model) order"
         )
+    # The common case, finite floats (an optimizer's result), skips the general checks.
     values = iter(
         [
-            Value(real_number(number, f"numbers[{index}]"), label=p.label)
+            leaf(
+                number
+                if type(number) is float and math.isfinite(number)
+                else real_number(number, f"numbers[{index}]"),
+                p.label,
+            )
             for index, (number, p) in enumerate(zip(data, model.parameters()))
         ]
     )

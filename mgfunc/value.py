@@ -244,6 +244,23 @@ def _node(
     return node
 
 
+def leaf(data: float, label: str = "") -> Value:
+    """A leaf holding a float that is already known to be finite, built without the checks.
+
+    Internal: for code that has checked its numbers itself, e.g. a model rebuilt with new
+    parameters (``mgfunc.nn.with_parameters``). The result is the Value ``Value(data, label)``
+    would build.
+    """
+    node: Value = _new(Value)
+    _set_data(node, data)
+    _set_label(node, label)
+    _set_op(node, "")
+    _set_inputs(node, ())
+    _set_local_gradients(node, ())
+    _set_id(node, _next_id())
+    return node
+
+
 def as_value(operand: Value | float, operation: str = "this operation") -> Value:
     """Return ``operand`` if it is a Value, else a new constant leaf holding it.
 
