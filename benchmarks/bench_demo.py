@@ -1132,7 +1132,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     unknown = set(options.workloads.split(",")) - set(WORKLOADS)
     if unknown:
         parser.error(f"--workloads: unknown {sorted(unknown)}; choose from {list(WORKLOADS)}")
-    if "mini-batch" in options.workloads.split(",") and options.batch_size > options.samples:
+    batches = "mini-batch" in options.workloads.split(",") and not options.worker
+    if batches and options.batch_size > options.samples:
         parser.error(
             f"--batch-size {options.batch_size} is more than the {options.samples} samples; "
             "pass a smaller --batch-size or more --samples"
