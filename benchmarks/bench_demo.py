@@ -24,8 +24,25 @@ max-margin loss with L2, ``lr = 1.0 - 0.9 * k / 100``, all from micrograd's init
 - ``mgfunc-graph``: ``model(point).data``, a graph per point;
 - ``micrograd``: the demo notebook's way, a micrograd graph per point (cyclic GC on).
 
-Workloads still to come are listed in ``PLANNED_WORKLOADS``: each becomes an entry of
-``WORKLOADS``, with a floor of its own, once mgfunc has what it needs.
+``yin-yang``: the 3-class yin-yang network, ``yin_yang(300)`` split 0.8 / 0.1 / 0.1 (seed 0,
+the training part's 240 points), ``MLP.create(2, [8, 3], activation="tanh", init="scaled",
+seed=0)``, softmax cross-entropy (no L2 term), ``adamw(0.1, weight_decay=1e-4)``, full batch.
+
+- ``floor``: the step by hand on floats (tanh forward, a stable log-sum-exp, the hand-derived
+  backward pass, AdamW's update as torch computes it);
+- ``mgfunc`` / ``mgfunc-gc-paused``: ``cross_entropy`` + ``backward`` + ``optimizer.update``,
+  the cyclic GC on, or paused during each step as ``train`` runs.
+
+``mini-batch``: the demo's model, loss and schedule (plain SGD), each step on ``--batch-size``
+points (16 by default) drawn as ``train(batch_size=...)`` draws them (``mgfunc.trainer._batch``
+with the official seed), so every variant trains on the same batches.
+
+- ``floor``: the demo's floor on each step's batch;
+- ``mgfunc`` / ``mgfunc-gc-paused``: ``max_margin`` on the batch + ``backward`` +
+  ``sgd(...).update``, the cyclic GC on, or paused during each step.
+
+Workloads still to come would be listed in ``PLANNED_WORKLOADS`` (none are pending): each
+becomes an entry of ``WORKLOADS``, with a floor of its own, once mgfunc has what it needs.
 
 Run ``python benchmarks/bench_demo.py --help`` for the options; see benchmarks/README.md.
 """
@@ -56,15 +73,23 @@ from micrograd import engine as micrograd_engine  # type: ignore[import-untyped]
 from micrograd import nn as micrograd_nn
 
 import mgfunc
-from mgfunc.datasets import Dataset, moons
-from mgfunc.losses import max_margin
+from mgfunc.datasets import Dataset, moons, split, yin_yang
+from mgfunc.losses import Loss, LossFunction, cross_entropy, max_margin
 from mgfunc.nn import MLP, Layer, Neuron, apply_gradients
+from mgfunc.optim import Optimizer, adamw, sgd
 from mgfunc.plot_data import decision_boundary
+from mgfunc.trainer import _batch as train_batch  # the indices train(batch_size=...) draws
 
 OFFICIAL_SEED = (1337, 1337, 1337)
 WEIGHT_SEED = 1337  # seeds Python's ``random`` before micrograd draws its weights
 ALPHA = 1e-4
 GRID_H = 0.05
+BATCH_SIZE = 16
+YIN_YANG_SAMPLES = 300
+YIN_YANG_SEED = 0  # the data, the split and the weights
+YIN_YANG_SIZES = (8, 3)
+YIN_YANG_RATE = 0.1
+YIN_YANG_DECAY = 1e-4
 LOSS_TOLERANCE = 1e-9
 SCALING_SAMPLES = (50, 100, 200, 400, 800)
 SCALING_WIDTHS = ((8, 8, 1), (16, 16, 1), (32, 32, 1))
@@ -81,12 +106,16 @@ def learning_rate(step: int) -> float:
 
 @attrs.frozen
 class Settings:
-    """What a worker runs: the data, the model's widths, the training steps, the grid step."""
+    """What a worker runs: the data, the model's widths, the training steps, the grid step.
+
+    ``samples`` and ``sizes`` are the moons workloads'; the yin-yang workload has its own.
+    """
 
     samples: int
     sizes: tuple[int, ...]
     steps: int
     grid_h: float
+    batch_size: int = BATCH_SIZE
 
 
 @attrs.frozen
@@ -115,6 +144,7 @@ class Run:
     final_accuracy: float = math.nan
     points: int = 0
     digest: str = ""
+    batch_size: int = 0  # points per step of the mini-batch workload (0: every point)
 
     @property
     def total_s(self) -> float:
@@ -163,6 +193,7 @@ class Run:
             ),
             points=_int(row["points"]),
             digest=str(row["digest"]),
+            batch_size=_int(row["batch_size"]),
         )
 
 
@@ -452,6 +483,202 @@ def train_mgfunc(dataset: Dataset, settings: Settings, pause_gc: bool) -> Run:
     )
 
 
+# -- the yin-yang network and the mini-batch demo: the trainer's step -------------------------
+
+
+def yin_yang_data(_settings: Settings) -> Dataset:
+    """The training part of ``yin_yang(300)`` split 0.8 / 0.1 / 0.1: 240 points."""
+    whole = yin_yang(YIN_YANG_SAMPLES, seed=YIN_YANG_SEED)
+    return split(whole, (0.8, 0.1, 0.1), seed=YIN_YANG_SEED)[0]
+
+
+def moons_data(settings: Settings) -> Dataset:
+    """The official two moons, ``settings.samples`` points."""
+    return moons(settings.samples, noise=0.1, seed=OFFICIAL_SEED)
+
+
+def yin_yang_model() -> MLP:
+    """The yin-yang network: tanh hidden layer, one logit per class, scaled initial weights."""
+    return MLP.create(2, list(YIN_YANG_SIZES), activation="tanh", init="scaled", seed=YIN_YANG_SEED)
+
+
+def floats_of(model: MLP) -> tuple[floor.Weights, floor.Biases]:
+    """An mgfunc model's weights and biases as the floor's lists of floats."""
+    weights = [[[w.data for w in n.weights] for n in layer.neurons] for layer in model.layers]
+    biases = [[n.bias.data for n in layer.neurons] for layer in model.layers]
+    return weights, biases
+
+
+def batch_of(dataset: Dataset, settings: Settings, step: int) -> list[int]:
+    """The indices of step ``step``'s mini-batch, as ``train(batch_size=...)`` draws them."""
+    return train_batch(OFFICIAL_SEED, step, len(dataset.xs), settings.batch_size)
+
+
+def train_yin_yang_floor(dataset: Dataset, settings: Settings) -> Run:
+    """The yin-yang step by hand on floats (floor.py), timed phase by phase."""
+    weights, biases = floats_of(yin_yang_model())
+    moments = floor.adam_start(weights, biases)
+    xs, labels = dataset.xs, dataset.labels
+    gc.collect()
+    baseline = peak_rss_mib()
+    forward = backward = update = 0.0
+    losses: list[float] = []
+    for _ in range(settings.steps):
+        start = clock()
+        total, _, traces, slopes = floor.cross_entropy(weights, biases, xs, labels)
+        after_forward = clock()
+        weight_grads, bias_grads = floor.tanh_gradients(weights, traces, slopes)
+        after_backward = clock()
+        weights, biases, moments = floor.adamw(
+            weights, biases, weight_grads, bias_grads, moments, YIN_YANG_RATE, YIN_YANG_DECAY
+        )
+        end = clock()
+        forward += after_forward - start
+        backward += after_backward - after_forward
+        update += end - after_backward
+        losses.append(total)
+    final_loss, final_accuracy, _, _ = floor.cross_entropy(weights, biases, xs, labels)
+    peak = peak_rss_mib()
+    return Run(
+        workload="yin-yang",
+        variant="floor",
+        samples=len(xs),
+        sizes=YIN_YANG_SIZES,
+        steps=settings.steps,
+        forward_s=forward,
+        backward_s=backward,
+        update_s=update,
+        nodes=0,
+        edges=0,
+        peak_rss_mib=peak,
+        rss_growth_mib=peak - baseline,
+        losses=tuple(losses),
+        final_loss=final_loss,
+        final_accuracy=final_accuracy,
+    )
+
+
+def train_mini_batch_floor(dataset: Dataset, settings: Settings) -> Run:
+    """The demo's floor on each step's mini-batch (the batch drawn inside the timed forward)."""
+    weights, biases = floor_model(settings.sizes)
+    xs, ys = dataset.xs, dataset.ys
+    gc.collect()
+    baseline = peak_rss_mib()
+    forward = backward = update = 0.0
+    losses: list[float] = []
+    for k in range(settings.steps):
+        start = clock()
+        picked = batch_of(dataset, settings, k)
+        batch_ys = [ys[i] for i in picked]
+        total, _, traces = floor.loss(weights, biases, [xs[i] for i in picked], batch_ys, ALPHA)
+        after_forward = clock()
+        weight_grads, bias_grads = floor.gradients(weights, biases, traces, batch_ys, ALPHA)
+        after_backward = clock()
+        weights, biases = floor.update(weights, biases, weight_grads, bias_grads, learning_rate(k))
+        end = clock()
+        forward += after_forward - start
+        backward += after_backward - after_forward
+        update += end - after_backward
+        losses.append(total)
+    final_loss, final_accuracy, _ = floor.loss(weights, biases, xs, ys, ALPHA)
+    peak = peak_rss_mib()
+    return Run(
+        workload="mini-batch",
+        variant="floor",
+        samples=len(xs),
+        sizes=settings.sizes,
+        steps=settings.steps,
+        forward_s=forward,
+        backward_s=backward,
+        update_s=update,
+        nodes=0,
+        edges=0,
+        peak_rss_mib=peak,
+        rss_growth_mib=peak - baseline,
+        losses=tuple(losses),
+        final_loss=final_loss,
+        final_accuracy=final_accuracy,
+        batch_size=settings.batch_size,
+    )
+
+
+def train_mgfunc_optimizer(
+    workload: str,
+    dataset: Dataset,
+    settings: Settings,
+    pause_gc: bool,
+) -> Run:
+    """``train``'s step with an optimizer (loss, ``backward``, ``optimizer.update``), timed.
+
+    The yin-yang workload: ``cross_entropy`` on every point, AdamW. The mini-batch workload:
+    ``max_margin`` on the step's batch (drawn inside the timed forward), SGD on the schedule.
+    """
+    model: MLP
+    loss_fn: LossFunction
+    optimizer: Optimizer
+    targets: tuple[float, ...]
+    if workload == "yin-yang":
+        model, loss_fn, alpha, batch_size = yin_yang_model(), cross_entropy, 0.0, 0
+        optimizer = adamw(YIN_YANG_RATE, weight_decay=YIN_YANG_DECAY)
+        targets = tuple(map(float, dataset.labels))
+    else:
+        model, loss_fn, alpha = to_mgfunc(micrograd_model(settings.sizes)), max_margin, ALPHA
+        optimizer, batch_size, targets = sgd(learning_rate), settings.batch_size, dataset.ys
+    xs = dataset.xs
+
+    def measure(current: MLP, k: int) -> Loss:
+        if not batch_size:
+            return loss_fn(current, xs, targets, alpha)
+        picked = batch_of(dataset, settings, k)
+        return loss_fn(current, [xs[i] for i in picked], [targets[i] for i in picked], alpha)
+
+    nodes, edges = mgfunc_graph_size(measure(model, 0).total_loss)
+    state = optimizer.init(model)
+    gc.collect()
+    baseline = peak_rss_mib()
+    forward = backward = update = 0.0
+    losses: list[float] = []
+    for k in range(settings.steps):
+        if pause_gc:
+            gc.disable()
+        start = clock()
+        loss = measure(model, k)
+        after_forward = clock()
+        grads = mgfunc.backward(loss.total_loss)
+        after_backward = clock()
+        model, state = optimizer.update(model, grads, state)
+        end = clock()
+        gc.enable()
+        forward += after_forward - start
+        backward += after_backward - after_forward
+        update += end - after_backward
+        losses.append(loss.total_loss.data)
+    final = loss_fn(model, xs, targets, alpha)
+    peak = peak_rss_mib()
+    return Run(
+        workload=workload,
+        variant="mgfunc-gc-paused" if pause_gc else "mgfunc",
+        samples=len(xs),
+        sizes=YIN_YANG_SIZES if workload == "yin-yang" else settings.sizes,
+        steps=settings.steps,
+        forward_s=forward,
+        backward_s=backward,
+        update_s=update,
+        nodes=nodes,
+        edges=edges,
+        peak_rss_mib=peak,
+        rss_growth_mib=peak - baseline,
+        losses=tuple(losses),
+        final_loss=final.total_loss.data,
+        final_accuracy=final.accuracy,
+        batch_size=batch_size,
+    )
+
+
+def _trainer(workload: str, pause_gc: bool) -> Callable[[Dataset, Settings], Run]:
+    return lambda dataset, settings: train_mgfunc_optimizer(workload, dataset, settings, pause_gc)
+
+
 # -- the grid: scoring every point of a decision boundary -------------------------------------
 
 
@@ -535,6 +762,8 @@ class Workload:
     name: str
     what: str
     variants: tuple[Variant, ...]
+    training: bool = True  # a training table and the loss check; otherwise the grid's
+    data: Callable[[Settings], Dataset] = moons_data
 
     def variant(self, name: str) -> Variant:
         """The variant called ``name``."""
@@ -578,22 +807,41 @@ WORKLOADS: dict[str, Workload] = {
                 "micrograd", "a micrograd graph per point (GC on)", _grid("micrograd"), slow=True
             ),
         ),
+        training=False,
+    ),
+    "yin-yang": Workload(
+        "yin-yang",
+        "the 3-class yin-yang network (tanh, softmax cross-entropy, AdamW, 240 points)",
+        (
+            Variant("floor", "by hand on floats (floor.py)", train_yin_yang_floor),
+            Variant("mgfunc", "mgfunc, cyclic GC on", _trainer("yin-yang", False)),
+            Variant(
+                "mgfunc-gc-paused",
+                "mgfunc, cyclic GC paused (as train runs)",
+                _trainer("yin-yang", True),
+            ),
+        ),
+        data=yin_yang_data,
+    ),
+    "mini-batch": Workload(
+        "mini-batch",
+        "the official step on a mini-batch drawn each step (--batch-size, 16 by default)",
+        (
+            Variant("floor", "by hand on floats, on the same batches", train_mini_batch_floor),
+            Variant("mgfunc", "mgfunc, cyclic GC on", _trainer("mini-batch", False)),
+            Variant(
+                "mgfunc-gc-paused",
+                "mgfunc, cyclic GC paused (as train runs)",
+                _trainer("mini-batch", True),
+            ),
+        ),
     ),
 }
 
-# Hooks: workloads to add to WORKLOADS once mgfunc has what they need. Each needs its own
-# floor in floor.py (the same job by hand on floats) and mgfunc variants; the report lists
-# these as pending until then.
-PLANNED_WORKLOADS: dict[str, str] = {
-    "yin-yang": (
-        "3-class yin-yang MLP trained with softmax cross-entropy and AdamW; needs "
-        "mgfunc.datasets.yin_yang, mgfunc.losses.cross_entropy and mgfunc.optim.adamw"
-    ),
-    "mini-batch": (
-        "the demo trained on mini-batches drawn each step; needs "
-        "mgfunc.trainer.train(batch_size=...)"
-    ),
-}
+# Hooks: workloads to add to WORKLOADS once mgfunc has what they need (none today). Each
+# needs its own floor in floor.py (the same job by hand on floats) and mgfunc variants; the
+# report lists these as pending until then.
+PLANNED_WORKLOADS: dict[str, str] = {}
 
 
 # -- workers ---------------------------------------------------------------------------------
@@ -601,8 +849,8 @@ PLANNED_WORKLOADS: dict[str, str] = {
 
 def run_worker(workload: str, variant: str, settings: Settings) -> Run:
     """Run one variant of one workload in this process."""
-    dataset = moons(settings.samples, noise=0.1, seed=OFFICIAL_SEED)
-    return WORKLOADS[workload].variant(variant).run(dataset, settings)
+    chosen = WORKLOADS[workload]
+    return chosen.variant(variant).run(chosen.data(settings), settings)
 
 
 def spawn(workload: str, variant: str, settings: Settings) -> Run:
@@ -620,6 +868,8 @@ def spawn(workload: str, variant: str, settings: Settings) -> Run:
         str(settings.steps),
         "--grid-h",
         repr(settings.grid_h),
+        "--batch-size",
+        str(settings.batch_size),
     ]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -708,26 +958,39 @@ def _times(ratio: object) -> str:
 def print_demo(
     runs: dict[str, Run], comparison: dict[str, object], out: Callable[[str], None]
 ) -> None:
-    """The demo's table: phases per step, graph size, memory, ratios; then the loss check."""
+    """A training table: phases per step, graph size, memory, ratios; then the loss check.
+
+    The columns of micrograd's time over each variant's appear when micrograd ran.
+    """
+    micrograd = any(name.startswith("micrograd") for name in runs)
     header = (
         f"{'variant':<18}{'fwd ms':>9}{'bwd ms':>9}{'upd ms':>8}{'step ms':>9}{'total s':>9}"
-        f"{'nodes':>8}{'edges':>9}{'peak MiB':>10}{'x floor':>9}{'mg / it':>9}{'mg-off / it':>12}"
+        f"{'nodes':>8}{'edges':>9}{'peak MiB':>10}{'x floor':>9}"
+        + (f"{'mg / it':>9}{'mg-off / it':>12}" if micrograd else "")
     )
     out(header)
     out("-" * len(header))
     for name, run in runs.items():
         row = comparison[name]
         assert isinstance(row, dict)
+        ratios = (
+            f"{_times(row['micrograd_time_vs_it']):>9}"
+            f"{_times(row['micrograd_gc_off_time_vs_it']):>12}"
+        )
         out(
             f"{name:<18}{run.per_step_ms(run.forward_s):>9.2f}"
             f"{run.per_step_ms(run.backward_s):>9.2f}{run.per_step_ms(run.update_s):>8.2f}"
             f"{run.per_step_ms(run.total_s):>9.2f}{run.total_s:>9.2f}{run.nodes:>8}"
             f"{run.edges:>9}{run.peak_rss_mib:>10.1f}{_times(row['time_vs_floor']):>9}"
-            f"{_times(row['micrograd_time_vs_it']):>9}{_times(row['micrograd_gc_off_time_vs_it']):>12}"
+            + (ratios if micrograd else "")
         )
     out("")
-    out("x floor: time / the floor's time; mg / it and mg-off / it: micrograd's time (as shipped,")
-    out("GC off) / this variant's time. Every figure is CPU time of the variant's median run.")
+    if micrograd:
+        out("x floor: time / the floor's time; mg / it and mg-off / it: micrograd's time (as")
+        out("shipped, GC off) / this variant's time. Every figure is CPU time of the variant's")
+        out("median run.")
+    else:
+        out("x floor: time / the floor's time. Every figure is CPU time of the median run.")
     out("")
     for name, run in runs.items():
         out(f"final loss {name:<18}{run.final_loss!r:<24} accuracy {run.final_accuracy:.0%}")
@@ -853,9 +1116,15 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         help="layer widths for --scaling, ';' between models (default 8,8,1;16,16,1;32,32,1)",
     )
     parser.add_argument("--sizes", default="16,16,1", help="layer widths (default 16,16,1)")
+    parser.add_argument(
+        "--batch-size",
+        type=int,
+        default=BATCH_SIZE,
+        help=f"points per step of the mini-batch workload (default {BATCH_SIZE})",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
-    for name in ("steps", "samples", "repeats", "scaling_steps"):
+    for name in ("steps", "samples", "repeats", "scaling_steps", "batch_size"):
         if getattr(options, name) < (0 if name == "steps" else 1):
             parser.error(f"--{name.replace('_', '-')} is too small")
     if not options.grid_h > 0.0:
@@ -863,6 +1132,12 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     unknown = set(options.workloads.split(",")) - set(WORKLOADS)
     if unknown:
         parser.error(f"--workloads: unknown {sorted(unknown)}; choose from {list(WORKLOADS)}")
+    batches = "mini-batch" in options.workloads.split(",") and not options.worker
+    if batches and options.batch_size > options.samples:
+        parser.error(
+            f"--batch-size {options.batch_size} is more than the {options.samples} samples; "
+            "pass a smaller --batch-size or more --samples"
+        )
     return options
 
 
@@ -874,7 +1149,9 @@ def widths(text: str) -> tuple[int, ...]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark; returns 0 when the losses agree, 1 on a mismatch."""
     options = parse(argv)
-    settings = Settings(options.samples, widths(options.sizes), options.steps, options.grid_h)
+    settings = Settings(
+        options.samples, widths(options.sizes), options.steps, options.grid_h, options.batch_size
+    )
     if options.worker:
         workload, variant = options.worker.split(":")
         print(json.dumps(run_worker(workload, variant, settings).to_json()))
@@ -908,6 +1185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "sizes": list(settings.sizes),
             "steps": settings.steps,
             "grid_h": settings.grid_h,
+            "batch_size": settings.batch_size,
             "repeats": options.repeats,
             "alpha": ALPHA,
             "clock": "process CPU time (time.process_time)",
@@ -930,7 +1208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         chosen = median_runs([run for run in runs if run.workload == name])
         out("")
         out(f"{name}: {WORKLOADS[name].what}")
-        if name == "demo":
+        if WORKLOADS[name].training:
             comparison = compare_demo(chosen)
             print_demo(chosen, comparison, out)
             agree = agree and all(

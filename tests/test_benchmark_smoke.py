@@ -14,6 +14,7 @@ pytest.importorskip("micrograd")
 SCRIPT = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_demo.py"
 VARIANTS = ["floor", "micrograd", "micrograd-gc-off", "mgfunc", "mgfunc-gc-paused"]
 GRID_VARIANTS = ["floor", "mgfunc", "mgfunc-evaluate", "mgfunc-graph", "micrograd"]
+TRAINER_VARIANTS = ["floor", "mgfunc", "mgfunc-gc-paused"]  # yin-yang and mini-batch
 RUN_KEYS = {
     "forward_ms_per_step",
     "backward_ms_per_step",
@@ -32,7 +33,8 @@ RUN_KEYS = {
 
 def run_benchmark(tmp_path: Path, *options: str) -> dict[str, object]:
     report = tmp_path / "report.json"
-    quick = ["--steps", "2", "--samples", "12", "--grid-h", "0.5", "--json", str(report)]
+    quick = ["--steps", "2", "--samples", "12", "--grid-h", "0.5", "--batch-size", "4"]
+    quick += ["--json", str(report)]
     done = subprocess.run(
         [sys.executable, str(SCRIPT), *quick, *options],
         capture_output=True,
@@ -54,7 +56,8 @@ def test_every_variant_reports_its_phases_sizes_memory_and_matching_losses(
     machine = report["machine"]
     assert isinstance(machine, dict) and {"python", "platform", "cpu", "cores"} <= set(machine)
     workloads = report["workloads"]
-    assert isinstance(workloads, dict) and sorted(workloads) == ["demo", "grid"]
+    assert isinstance(workloads, dict)
+    assert sorted(workloads) == ["demo", "grid", "mini-batch", "yin-yang"]
     demo = workloads["demo"]
     runs = demo["runs"]
     assert sorted(runs) == sorted(VARIANTS)
@@ -79,8 +82,39 @@ def test_every_variant_reports_its_phases_sizes_memory_and_matching_losses(
     assert len(points) == 1 and points.pop() > 0
     # Every way of scoring the grid gives the floor's scores, bit for bit.
     assert all(row["identical_to_floor"] for row in grid["comparison"].values())
-    planned = report["planned_workloads"]
-    assert isinstance(planned, dict) and {"yin-yang", "mini-batch"} <= set(planned)
+    # Both former hooks are workloads now, so none is pending.
+    assert report["planned_workloads"] == {}
+
+
+def test_the_yin_yang_and_mini_batch_floors_give_mgfuncs_losses(tmp_path: Path) -> None:
+    report = run_benchmark(tmp_path, "--workloads", "demo,yin-yang,mini-batch")
+    workloads = report["workloads"]
+    assert isinstance(workloads, dict)
+    for name in ("yin-yang", "mini-batch"):
+        runs = workloads[name]["runs"]
+        assert sorted(runs) == TRAINER_VARIANTS
+        mine = runs["mgfunc"]
+        assert mine["nodes"] > 0 and runs["floor"]["nodes"] == 0
+        for run in runs.values():
+            assert set(run) >= RUN_KEYS
+            assert len(run["losses"]) == 2 and run["peak_rss_mib"] > 0.0
+            assert abs(run["final_loss"] - mine["final_loss"]) <= 1e-9
+            assert all(abs(a - b) <= 1e-9 for a, b in zip(run["losses"], mine["losses"]))
+        comparison = workloads[name]["comparison"]
+        assert comparison["floor"]["time_vs_floor"] == 1.0
+        assert all(row.get("losses_agree", True) for row in comparison.values())
+    # The yin-yang network: 240 training points of yin_yang(300), MLP(2, [8, 3]), full batch.
+    yin = workloads["yin-yang"]["runs"]["mgfunc"]
+    assert (yin["samples"], yin["sizes"], yin["batch_size"]) == (240, [8, 3], 0)
+    # Full batch, so each step lowers the loss: the floor trains, it does not echo a constant.
+    floor = workloads["yin-yang"]["runs"]["floor"]
+    assert floor["final_loss"] < floor["losses"][1] < floor["losses"][0]
+    # The mini-batch demo: a step's graph covers 4 of the 12 points, not all of them.
+    batch = workloads["mini-batch"]["runs"]["mgfunc"]
+    demo = workloads["demo"]["runs"]["mgfunc"]
+    assert (batch["samples"], batch["batch_size"]) == (12, 4)
+    assert 0 < batch["nodes"] < demo["nodes"]
+    assert batch["losses"] != demo["losses"][: len(batch["losses"])]
 
 
 def test_quick_mode_skips_micrograd_with_the_gc_and_scaling_covers_every_size(
@@ -112,12 +146,20 @@ def test_quick_mode_skips_micrograd_with_the_gc_and_scaling_covers_every_size(
     assert edges[("mgfunc", 10, (8, 1))] < edges[("mgfunc", 20, (8, 1))]
 
 
-def test_a_bad_option_is_refused() -> None:
+@pytest.mark.parametrize(
+    ("options", "named"),
+    [
+        (["--steps", "-1"], "--steps"),
+        (["--batch-size", "0"], "--batch-size"),
+        (["--samples", "12", "--batch-size", "16"], "--batch-size"),
+    ],
+)
+def test_a_bad_option_is_refused(options: list[str], named: str) -> None:
     done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--steps", "-1"],
+        [sys.executable, str(SCRIPT), *options],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
-    assert done.returncode == 2 and "--steps" in done.stderr
+    assert done.returncode == 2 and named in done.stderr
