@@ -37,7 +37,7 @@ from mgfunc._checks import Numbers, Rows, as_sequence, real_number, rows_of_numb
 from mgfunc._frozen import immutable
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.nn import MLP
-from mgfunc.value import Value, logsumexp, sum_values
+from mgfunc.value import Value, logsumexp, sum_of_squares, sum_values
 
 __all__ = [
     "LOSSES",
@@ -240,12 +240,8 @@ LOSSES: dict[str, LossFunction] = {
 def _record(model: MLP, losses: list[Value], strength: float, correct: int) -> Loss:
     """The mean of the per-point losses plus the L2 term, as one record."""
     data_loss = sum_values(losses) * (1.0 / len(losses))
-    if strength == 0.0:
-        # No L2 term: a constant 0 instead of 0 * sum(p * p), the same number and gradients
-        # without a node per parameter.
-        reg_loss = Value(0.0)
-    else:
-        reg_loss = strength * sum_values(p * p for p in model.parameters())
+    # One node for sum(p * p) (see mgfunc.value.sum_of_squares), scaled by alpha.
+    reg_loss = strength * sum_of_squares(model.parameters())
     return Loss(data_loss + reg_loss, data_loss, reg_loss, correct / len(losses))
 
 
