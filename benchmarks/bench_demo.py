@@ -349,6 +349,17 @@ def floor_model(sizes: Sequence[int]) -> tuple[floor.Weights, floor.Biases]:
 
 def train_floor(dataset: Dataset, settings: Settings) -> Run:
     """The official step by hand on floats (floor.py), timed phase by phase."""
+    return _floor_run("demo", dataset, settings, None)
+
+
+def _floor_run(
+    workload: str,
+    dataset: Dataset,
+    settings: Settings,
+    pick: Callable[[int], list[int]] | None,
+) -> Run:
+    """The demo's floor, each step on the whole dataset or on ``pick(step)``'s points (the batch
+    drawn inside the timed forward, as train draws it)."""
     weights, biases = floor_model(settings.sizes)
     xs, ys = dataset.xs, dataset.ys
     gc.collect()
@@ -357,9 +368,14 @@ def train_floor(dataset: Dataset, settings: Settings) -> Run:
     losses: list[float] = []
     for k in range(settings.steps):
         start = clock()
-        total, _, traces = floor.loss(weights, biases, xs, ys, ALPHA)
+        if pick is None:
+            step_xs, step_ys = xs, ys
+        else:
+            picked = pick(k)
+            step_xs, step_ys = tuple(xs[i] for i in picked), tuple(ys[i] for i in picked)
+        total, _, traces = floor.loss(weights, biases, step_xs, step_ys, ALPHA)
         after_forward = clock()
-        weight_grads, bias_grads = floor.gradients(weights, biases, traces, ys, ALPHA)
+        weight_grads, bias_grads = floor.gradients(weights, biases, traces, step_ys, ALPHA)
         after_backward = clock()
         weights, biases = floor.update(weights, biases, weight_grads, bias_grads, learning_rate(k))
         end = clock()
@@ -370,7 +386,7 @@ def train_floor(dataset: Dataset, settings: Settings) -> Run:
     final_loss, final_accuracy, _ = floor.loss(weights, biases, xs, ys, ALPHA)
     peak = peak_rss_mib()
     return Run(
-        workload="demo",
+        workload=workload,
         variant="floor",
         samples=len(xs),
         sizes=settings.sizes,
@@ -560,46 +576,7 @@ def train_yin_yang_floor(dataset: Dataset, settings: Settings) -> Run:
 
 def train_mini_batch_floor(dataset: Dataset, settings: Settings) -> Run:
     """The demo's floor on each step's mini-batch (the batch drawn inside the timed forward)."""
-    weights, biases = floor_model(settings.sizes)
-    xs, ys = dataset.xs, dataset.ys
-    gc.collect()
-    baseline = peak_rss_mib()
-    forward = backward = update = 0.0
-    losses: list[float] = []
-    for k in range(settings.steps):
-        start = clock()
-        picked = batch_of(dataset, settings, k)
-        batch_ys = [ys[i] for i in picked]
-        total, _, traces = floor.loss(weights, biases, [xs[i] for i in picked], batch_ys, ALPHA)
-        after_forward = clock()
-        weight_grads, bias_grads = floor.gradients(weights, biases, traces, batch_ys, ALPHA)
-        after_backward = clock()
-        weights, biases = floor.update(weights, biases, weight_grads, bias_grads, learning_rate(k))
-        end = clock()
-        forward += after_forward - start
-        backward += after_backward - after_forward
-        update += end - after_backward
-        losses.append(total)
-    final_loss, final_accuracy, _ = floor.loss(weights, biases, xs, ys, ALPHA)
-    peak = peak_rss_mib()
-    return Run(
-        workload="mini-batch",
-        variant="floor",
-        samples=len(xs),
-        sizes=settings.sizes,
-        steps=settings.steps,
-        forward_s=forward,
-        backward_s=backward,
-        update_s=update,
-        nodes=0,
-        edges=0,
-        peak_rss_mib=peak,
-        rss_growth_mib=peak - baseline,
-        losses=tuple(losses),
-        final_loss=final_loss,
-        final_accuracy=final_accuracy,
-        batch_size=settings.batch_size,
-    )
+    return _floor_run("mini-batch", dataset, settings, lambda k: batch_of(dataset, settings, k))
 
 
 def train_mgfunc_optimizer(
