@@ -652,6 +652,19 @@ def train_mgfunc_optimizer(
     )
 
 
+def _training_variants(
+    workload: str, floor_title: str, floor_run: Callable[[Dataset, Settings], Run]
+) -> tuple[Variant, ...]:
+    """A training workload's three variants: its floor, mgfunc, and mgfunc as train runs."""
+    return (
+        Variant("floor", floor_title, floor_run),
+        Variant("mgfunc", "mgfunc, cyclic GC on", _trainer(workload, False)),
+        Variant(
+            "mgfunc-gc-paused", "mgfunc, cyclic GC paused (as train runs)", _trainer(workload, True)
+        ),
+    )
+
+
 def _trainer(workload: str, pause_gc: bool) -> Callable[[Dataset, Settings], Run]:
     return lambda dataset, settings: train_mgfunc_optimizer(workload, dataset, settings, pause_gc)
 
@@ -789,28 +802,14 @@ WORKLOADS: dict[str, Workload] = {
     "yin-yang": Workload(
         "yin-yang",
         "the 3-class yin-yang network (tanh, softmax cross-entropy, AdamW, 240 points)",
-        (
-            Variant("floor", "by hand on floats (floor.py)", train_yin_yang_floor),
-            Variant("mgfunc", "mgfunc, cyclic GC on", _trainer("yin-yang", False)),
-            Variant(
-                "mgfunc-gc-paused",
-                "mgfunc, cyclic GC paused (as train runs)",
-                _trainer("yin-yang", True),
-            ),
-        ),
+        _training_variants("yin-yang", "by hand on floats (floor.py)", train_yin_yang_floor),
         data=yin_yang_data,
     ),
     "mini-batch": Workload(
         "mini-batch",
         "the official step on a mini-batch drawn each step (--batch-size, 16 by default)",
-        (
-            Variant("floor", "by hand on floats, on the same batches", train_mini_batch_floor),
-            Variant("mgfunc", "mgfunc, cyclic GC on", _trainer("mini-batch", False)),
-            Variant(
-                "mgfunc-gc-paused",
-                "mgfunc, cyclic GC paused (as train runs)",
-                _trainer("mini-batch", True),
-            ),
+        _training_variants(
+            "mini-batch", "by hand on floats, on the same batches", train_mini_batch_floor
         ),
     ),
 }
