@@ -32,11 +32,11 @@ from mgfunc._checks import (
     real_number,
     whole_number,
 )
-from mgfunc._frozen import NEW_MODEL, immutable, no_zero_grad
+from mgfunc._frozen import NEW_MODEL, immutable, no_zero_grad, trusted
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
-from mgfunc.value import Value, as_value, leaf, linear_node, sigmoid_of
+from mgfunc.value import Value, WeightedSum, as_value, leaf, sigmoid_of, weighted_sums
 
 __all__ = [
     "ACTIVATIONS",
@@ -167,29 +167,15 @@ class Neuron:
         row = _checked_inputs(inputs, self.nin)
         return self._forward(tuple(as_value(x, "Neuron") for x in row))
 
+    @property
+    def _kind(self) -> str:
+        """What the neuron's node does: ``"linear"`` (no activation) or the activation."""
+        return self.activation if self.nonlinear else "linear"
+
     def _forward(self, inputs: tuple[Value, ...]) -> Value:
-        return self._node(inputs, _floats(inputs), _floats(self.weights))
-
-    def _node(
-        self,
-        inputs: tuple[Value, ...],
-        input_data: tuple[float, ...],
-        weight_data: tuple[float, ...],
-    ) -> Value:
-        """The neuron's node(s) for inputs whose floats are already read (the hot path).
-
-        A ReLU neuron is one ``relu(linear)`` node, which gives the gradients of a linear node
-        followed by a ReLU node bit for bit; tanh and sigmoid follow the linear node as nodes of
-        their own (their derivatives are not exactly 0 or 1, so joining them would change the
-        gradients' rounding).
-        """
-        kind = self.activation if self.nonlinear else "linear"
-        node = linear_node(
-            self.weights, weight_data, inputs, input_data, self.bias, relu=kind == "relu"
-        )
-        if kind == "tanh":
-            return node.tanh()
-        return node.sigmoid() if kind == "sigmoid" else node
+        kind = self._kind
+        (node,) = _activated(weighted_sums(inputs, [_gathered(self)], kind == "relu"), kind)
+        return node
 
     def evaluate(self, inputs: Numbers) -> float:
         """The same number as ``self(inputs).data``, computed on floats without building nodes."""
@@ -261,14 +247,14 @@ class Layer:
         return self._forward(tuple(as_value(x, "Layer") for x in row))
 
     def _forward(
-        self, inputs: tuple[Value, ...], weight_data: _LayerFloats | None = None
+        self, inputs: tuple[Value, ...], plan: _LayerPlan | None = None
     ) -> tuple[Value, ...]:
-        # The inputs' floats are read once for all the neurons, the weights' once per model
-        # when the MLP passes them (see _weight_floats).
-        input_data = _floats(inputs)
-        if weight_data is None:
-            weight_data = tuple(_floats(neuron.weights) for neuron in self.neurons)
-        return tuple([n._node(inputs, input_data, w) for n, w in zip(self.neurons, weight_data)])
+        # The neurons' parameters and floats are gathered once per model when the MLP passes
+        # its plan (see _model_plan), else here.
+        sums, kind = _layer_plan(self) if plan is None else plan
+        if kind is None:  # neurons of different kinds: one at a time
+            return tuple([neuron._forward(inputs) for neuron in self.neurons])
+        return _activated(weighted_sums(inputs, sums, kind == "relu"), kind)
 
     def evaluate(self, inputs: Numbers) -> tuple[float, ...]:
         """The layer's outputs on floats, without building nodes."""
@@ -414,8 +400,8 @@ class MLP:
         """The forward pass, always as a tuple of output Values (a precise type for mypy)."""
         row = _checked_inputs(inputs, self.nin)
         values = tuple(as_value(x, "MLP") for x in row)
-        for layer, weight_data in zip(self.layers, _weight_floats(self)):
-            values = layer._forward(values, weight_data)
+        for layer, plan in zip(self.layers, _model_plan(self)):
+            values = layer._forward(values, plan)
         return values
 
     def evaluate(self, inputs: Numbers) -> tuple[float, ...]:
@@ -481,36 +467,58 @@ class MLP:
 
 Module = Neuron | Layer | MLP
 
-# The floats of a layer's weights, one tuple per neuron, and of a model's, one per layer.
-_LayerFloats = tuple[tuple[float, ...], ...]
-_ModelFloats = tuple[_LayerFloats, ...]
+# What a forward pass reads from a layer: each neuron's parameters and floats (a WeightedSum),
+# and the kind of node its neurons make ("relu", "linear", "tanh" or "sigmoid"), or None when
+# they differ.
+_LayerPlan = tuple[tuple[WeightedSum, ...], str | None]
 
-# The weights' floats of the model that ran last. A model is frozen, so its floats never
-# change: a loss runs the model on every point of a dataset, and reads each weight's float once
+
+def _gathered(neuron: Neuron) -> WeightedSum:
+    """The neuron's parameters (weights, then bias) with their floats, for weighted_sums."""
+    return (*neuron.weights, neuron.bias), _floats(neuron.weights), neuron.bias.data
+
+
+def _layer_plan(layer: Layer) -> _LayerPlan:
+    kinds = {neuron._kind for neuron in layer.neurons}
+    kind = kinds.pop() if len(kinds) == 1 else None
+    return tuple([_gathered(neuron) for neuron in layer.neurons]), kind
+
+
+def _activated(nodes: list[Value], kind: str) -> tuple[Value, ...]:
+    """The neurons' outputs from their weighted-sum nodes: tanh and sigmoid are nodes of their
+    own (their derivatives are not exactly 0 or 1, so joining them to the sum would change the
+    gradients' rounding); ReLU is already inside the node (see weighted_sums)."""
+    if kind == "tanh":
+        return tuple([node.tanh() for node in nodes])
+    if kind == "sigmoid":
+        return tuple([node.sigmoid() for node in nodes])
+    return tuple(nodes)
+
+
+# The plan of the model that ran last. A model is frozen, so its plan never changes: a loss runs
+# the model on every point of a dataset, and gathers each neuron's parameters and floats once
 # instead of once per point. This is only a cache of a pure function. It refers to the model
-# weakly (it never keeps a model alive, and forgets the floats when the model goes), finds it
-# by identity, and rebinding it is atomic, so threads running different models only recompute.
-_last_weights: tuple[weakref.ref[MLP], _ModelFloats] | None = None
+# weakly (it never keeps a model alive, and forgets the plan when the model goes), finds it by
+# identity, and rebinding it is atomic, so threads running different models only recompute.
+_last_plan: tuple[weakref.ref[MLP], tuple[_LayerPlan, ...]] | None = None
 
 
-def _weight_floats(model: MLP) -> _ModelFloats:
-    """Every weight's float, per layer and per neuron, read once per model."""
-    global _last_weights
-    last = _last_weights
+def _model_plan(model: MLP) -> tuple[_LayerPlan, ...]:
+    """Every layer's plan, gathered once per model."""
+    global _last_plan
+    last = _last_plan
     if last is not None and last[0]() is model:
         return last[1]
-    floats = tuple(
-        tuple(_floats(neuron.weights) for neuron in layer.neurons) for layer in model.layers
-    )
-    _last_weights = (weakref.ref(model, _forget_weights), floats)
-    return floats
+    plan = tuple([_layer_plan(layer) for layer in model.layers])
+    _last_plan = (weakref.ref(model, _forget_plan), plan)
+    return plan
 
 
-def _forget_weights(gone: weakref.ref[MLP]) -> None:
-    global _last_weights
-    last = _last_weights
+def _forget_plan(gone: weakref.ref[MLP]) -> None:
+    global _last_plan
+    last = _last_plan
     if last is not None and last[0] is gone:
-        _last_weights = None
+        _last_plan = None
 
 
 def _floats(values: tuple[Value, ...]) -> tuple[float, ...]:
@@ -602,7 +610,7 @@ def apply_gradients(model: MLP, grads: Gradients, learning_rate: float) -> MLP:
                 "the step diverged: lower the learning rate"
             )
         updated.append(number)
-    return with_parameters(model, updated)
+    return _rebuilt(model, updated)
 
 
 def with_parameters(model: MLP, numbers: Numbers) -> MLP:
@@ -637,33 +645,44 @@ def with_parameters(model: MLP, numbers: Numbers) -> MLP:
             "pass one number per parameter, in parameters(model) order"
         )
     # The common case, finite floats (an optimizer's result), skips the general checks.
-    values = iter(
-        [
-            leaf(
-                number
-                if type(number) is float and math.isfinite(number)
-                else real_number(number, f"numbers[{index}]"),
-                p.label,
+    floats = [
+        number
+        if type(number) is float and math.isfinite(number)
+        else real_number(number, f"numbers[{index}]")
+        for index, number in enumerate(data)
+    ]
+    return _rebuilt(model, floats)
+
+
+def _rebuilt(model: MLP, floats: list[float]) -> MLP:
+    """:func:`with_parameters` for finite floats, one per parameter, that are already checked.
+
+    Every check of the new model's parts would pass (the shape, activations and labels are
+    ``model``'s, the floats are finite), so the parts are built without them: this runs once per
+    training step, for every parameter.
+    """
+    layers = []
+    position = 0
+    for layer in model.layers:
+        neurons = []
+        for neuron in layer.neurons:
+            end = position + len(neuron.weights)
+            weights = tuple(
+                [leaf(x, w.label) for x, w in zip(floats[position:end], neuron.weights)]
             )
-            for index, (number, p) in enumerate(zip(data, model.parameters()))
-        ]
-    )
-    return MLP(
-        layers=tuple(
-            Layer(
-                neurons=tuple(
-                    Neuron(
-                        weights=tuple(next(values) for _ in neuron.weights),
-                        bias=next(values),
-                        nonlinear=neuron.nonlinear,
-                        activation=neuron.activation,
-                    )
-                    for neuron in layer.neurons
+            bias = leaf(floats[end], neuron.bias.label)
+            position = end + 1
+            neurons.append(
+                trusted(
+                    Neuron,
+                    weights=weights,
+                    bias=bias,
+                    nonlinear=neuron.nonlinear,
+                    activation=neuron.activation,
                 )
             )
-            for layer in model.layers
-        )
-    )
+        layers.append(trusted(Layer, neurons=tuple(neurons)))
+    return trusted(MLP, layers=tuple(layers))
 
 
 def check_learning_rate(learning_rate: object, argument: str = "learning_rate") -> float:

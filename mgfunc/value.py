@@ -369,7 +369,7 @@ def sum_of_squares(values: Iterable[Value]) -> Value:
 def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value) -> Value:
     """A neuron's weighted sum ``bias + w0 * x0 + w1 * x1 + ...`` as one node.
 
-    One node with an edge to every weight, input and the bias instead of ``2n`` nodes:
+    One node with an edge to every weight, the bias and every input instead of ``2n`` nodes:
     d/dw_i = x_i, d/dx_i = w_i, d/dbias = 1. The data is summed in micrograd's order (bias
     first, then each product left to right), so results match micrograd's chain bit for bit.
 
@@ -426,7 +426,10 @@ def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value | float], bias
     ``inputs`` still become constant leaves.
     """
     values = tuple(as_value(x, "linear") for x in inputs)
-    return linear_node(weights, [w.data for w in weights], values, [x.data for x in values], bias)
+    (node,) = weighted_sums(
+        values, [((*weights, bias), tuple([w.data for w in weights]), bias.data)]
+    )
+    return node
 
 
 def linear_node(
@@ -438,22 +441,10 @@ def linear_node(
     *,
     relu: bool = False,
 ) -> Value:
-    """A whole neuron as one node: ``bias + w0 * x0 + w1 * x1 + ...``, then ReLU if ``relu``.
+    """One neuron's node, ``bias + w0 * x0 + w1 * x1 + ...``, then ReLU if ``relu``.
 
-    The hot path of every forward pass, so it takes the floats already read: ``weight_data[i]``
-    is ``weights[i].data`` and ``input_data[i]`` is ``inputs[i].data`` (a layer reads its
-    inputs' floats once for all its neurons). The caller guarantees equal lengths;
-    :func:`linear` is the checked form.
-
-    The data is summed in micrograd's order (bias first, then each product left to right). The
-    local derivatives are d/dw_i = x_i, d/dx_i = w_i and d/dbias = 1, each multiplied by
-    ReLU's own derivative when ``relu`` is set: 1 where the sum is positive, else 0. A ReLU
-    node of its own would pass back exactly its gradient or exactly zero, so the one node gives
-    the gradients of the two, bit for bit, with one node and one edge fewer per neuron.
-
-    Returns:
-        A Value with op ``"linear"``, or ``"relu(linear)"`` when ``relu`` is set, and an edge
-        to every weight, every input and the bias, in that order.
+    :func:`weighted_sums` for a single sum. ``weight_data[i]`` is ``weights[i].data`` and
+    ``input_data[i]`` is ``inputs[i].data``; the caller guarantees equal lengths.
 
     >>> from mgfunc import Value, backward
     >>> w, x, b = (Value(2.0), Value(-1.0)), (Value(3.0), Value(4.0)), Value(0.5)
@@ -461,16 +452,69 @@ def linear_node(
     >>> z.op, z.data, backward(z)[w[0]]
     ('relu(linear)', 2.5, 3.0)
     """
-    data = bias.data
-    for w, x in zip(weight_data, input_data):
-        data += w * x
-    edges = (*weights, *inputs, bias)
-    if not relu:
-        return _node(data, "linear", edges, (*input_data, *weight_data, 1.0))
-    if data > 0.0:
-        return _node(data, "relu(linear)", edges, (*input_data, *weight_data, 1.0))
-    # A flat ReLU: the node is 0.0 and no input changes it, so every local derivative is 0.
-    return _node(0.0, "relu(linear)", edges, (0.0,) * len(edges))
+    del input_data  # weighted_sums reads the inputs' floats itself
+    (node,) = weighted_sums(
+        tuple(inputs), [((*weights, bias), tuple(weight_data), bias.data)], relu
+    )
+    return node
+
+
+WeightedSum = tuple[tuple[Value, ...], tuple[float, ...], float]
+"""One sum for :func:`weighted_sums`: its parameters (the weights, then the bias), the weights'
+floats in the same order, and the bias's float."""
+
+
+def weighted_sums(
+    inputs: tuple[Value, ...], sums: Iterable[WeightedSum], relu: bool = False
+) -> list[Value]:
+    """Weighted sums of the same inputs, ``bias + w0 * x0 + w1 * x1 + ...``, one node each.
+
+    What a dense layer of neurons computes, and the hot path of every forward pass. All the
+    sums read the same inputs, so the inputs' floats are read once for all of them, and each
+    sum comes with its parameters and their floats already gathered (a model gathers them once
+    for all the points it sees).
+
+    Each node's edges go to the weights, the bias, then the inputs: one tuple concatenation,
+    ``parameters + inputs``. Its local derivatives are d/dw_i = x_i, d/dbias = 1 and
+    d/dx_i = w_i, and the first part of that, the inputs' floats and 1.0, is the same for every
+    sum. The data is added in micrograd's order (the bias first, then each product left to
+    right), so it matches micrograd's chain of nodes bit for bit.
+
+    With ``relu`` each node is ``relu(linear)``: the sum when it is positive, else 0.0 with every
+    local derivative 0. A ReLU node of its own would pass back exactly its gradient or exactly
+    zero, so the one node gives the gradients of the two, bit for bit, with one node and one
+    edge fewer per neuron.
+
+    Args:
+        inputs: the Values every sum reads.
+        sums: per sum, its parameters, its weights' floats (one per input) and its bias's
+            float; the caller guarantees the lengths.
+        relu: apply ReLU within each node.
+
+    Returns:
+        One node per sum, in order, with op ``"linear"`` or ``"relu(linear)"``.
+
+    >>> from mgfunc import Value, backward
+    >>> x = (Value(3.0), Value(4.0))
+    >>> w, v, b = (Value(2.0), Value(-1.0)), (Value(-1.0), Value(2.0)), Value(0.5)
+    >>> first, second = weighted_sums(x, [((*w, b), (2.0, -1.0), 0.5), ((*v, b), (-1.0, 2.0), 0.5)])
+    >>> first.data, second.data, backward(first)[w[0]]
+    (2.5, 5.5, 3.0)
+    """
+    input_data = [x.data for x in inputs]
+    input_locals = (*input_data, 1.0)
+    op = "relu(linear)" if relu else "linear"
+    # A flat ReLU's node: 0.0, and no input changes it, so every local derivative is 0.
+    flat = (0.0,) * (2 * len(inputs) + 1)
+    nodes = []
+    for parameters, weight_data, total in sums:
+        for w, x in zip(weight_data, input_data):
+            total += w * x
+        if relu and not total > 0.0:
+            nodes.append(_node(0.0, op, parameters + inputs, flat))
+        else:
+            nodes.append(_node(total, op, parameters + inputs, input_locals + weight_data))
+    return nodes
 
 
 def logsumexp(values: Iterable[Value | float]) -> Value:
