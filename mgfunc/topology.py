@@ -15,7 +15,7 @@ inputs are not yet collected), so a graph a million nodes deep needs no recursio
 
 from __future__ import annotations
 
-from itertools import chain
+from collections.abc import Collection
 from operator import attrgetter
 
 from mgfunc.errors import InvalidTypeError
@@ -48,15 +48,15 @@ def topological_order(output: Value) -> list[Value]:
             "pass the Value at the end of a computation"
         )
     seen = {output}
-    frontier = [output]
+    frontier: Collection[Value] = (output,)
     while frontier:
         if len(frontier) > _WIDE:
             # Every input of the frontier that was not seen yet: set operations do the work of
             # each edge in C, the bulk of the walk in a wide graph such as a network's.
-            fresh = set(chain.from_iterable(map(_inputs, frontier)))
+            fresh = set().union(*map(_inputs, frontier))
             fresh -= seen
             seen |= fresh
-            frontier = list(fresh)
+            frontier = fresh
         else:
             # A narrow frontier (a long chain): a plain loop is cheaper than building sets.
             fresh_nodes = []
