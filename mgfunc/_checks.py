@@ -6,13 +6,15 @@ import math
 import numbers
 import reprlib
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 
 
 def real_number(value: object, argument: str, *, example: str = "0.1") -> float:
     """``value`` as a float if it is a finite real number (bool refused); raise otherwise."""
+    if type(value) is float and _isfinite(value):
+        return value  # the common case, without the general checks
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise InvalidTypeError(
             f"{argument} must be a real number, got {describe(value)}; "
@@ -31,6 +33,9 @@ def real_number(value: object, argument: str, *, example: str = "0.1") -> float:
             f"{argument} must be finite, got {number!r}; pass a float such as {example}"
         )
     return number
+
+
+_isfinite = math.isfinite
 
 
 def whole_number(
@@ -120,7 +125,15 @@ def real_numbers(
         raise InvalidValueError(
             f"{argument} has {len(row)} numbers but {width} are needed; pass rows of {width}"
         )
+    # The common case, a row of floats, is accepted at once: a sum of floats is finite only if
+    # every one of them is (a finite row whose sum overflows takes the general path below).
+    if _all_floats(row) and _isfinite(sum(row)):
+        return tuple(row)
     return tuple(real_number(x, f"{argument}[{j}]", example=example) for j, x in enumerate(row))
+
+
+def _all_floats(row: Sequence[object]) -> TypeGuard[Sequence[float]]:
+    return all(type(x) is float for x in row)
 
 
 def rows_of_numbers(
@@ -134,5 +147,14 @@ def rows_of_numbers(
     result: list[tuple[float, ...]] = []
     for index, row in enumerate(items):
         expected = width if width is not None or not result else len(result[0])
-        result.append(real_numbers(row, f"{argument}[{index}]", width=expected))
+        # The common case, a tuple or list of finite floats (a dataset's rows), at once.
+        if (
+            isinstance(row, (tuple, list))
+            and len(row) == expected
+            and _all_floats(row)
+            and _isfinite(sum(row))
+        ):
+            result.append(tuple(row))
+        else:
+            result.append(real_numbers(row, f"{argument}[{index}]", width=expected))
     return result

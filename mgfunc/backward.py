@@ -16,7 +16,6 @@ untouched, so calling ``backward`` twice gives the same table twice, and there i
 from __future__ import annotations
 
 import math
-from functools import reduce
 
 from mgfunc.gradients import Gradients
 from mgfunc.topology import topological_order
@@ -46,34 +45,29 @@ def backward(output: Value) -> Gradients:
     """
     order = topological_order(output)  # validates ``output``
     order.reverse()  # the output first, every node before its inputs
-    # Every node starts at 0.0 (so the table lists the whole graph, output first), and the
-    # seed dy/dy = 1.
-    start = dict.fromkeys(order, 0.0)
-    start[output] = 1.0
-    return Gradients._wrap(reduce(_propagate, order, start))
-
-
-def _propagate(table: dict[Value, float], node: Value) -> dict[Value, float]:
-    """One step of the fold: pass ``node``'s gradient on to its inputs (the chain rule).
-
-    ``table`` is the fold's private accumulator, created in :func:`backward` and frozen there;
-    updating it in place keeps the fold linear in the number of edges.
-    """
-    upstream = table[node]
-    local_gradients = node.local_gradients
-    # A node whose every product local * upstream is zero passes nothing on: adding a zero
-    # leaves every entry as it is (no entry is ever -0.0: they start at +0.0). That is so when
-    # the upstream gradient is 0 (a satisfied margin, a node below a flat ReLU) or every local
-    # derivative is 0 (a flat ReLU itself), unless the other factor is infinite or NaN, whose
-    # product with 0 is NaN: such nodes take the full path.
-    if upstream == 0.0:
-        if _isfinite(sum(local_gradients)):
-            return table
-    elif not any(local_gradients) and _isfinite(upstream):
-        return table
-    for child, local in zip(node.inputs, local_gradients):
-        table[child] += local * upstream
-    return table
+    # The fold's accumulator: every node starts at 0.0 (so the table lists the whole graph,
+    # output first), and the seed dy/dy = 1. It never leaves this function: each step of the
+    # fold updates it in place, which keeps the fold linear in the number of edges, and the
+    # table is frozen once at the end.
+    table = dict.fromkeys(order, 0.0)
+    table[output] = 1.0
+    # One step of the fold per node: pass the node's gradient on to its inputs (the chain rule).
+    for node in order:
+        upstream = table[node]
+        local_gradients = node.local_gradients
+        # A node whose every product local * upstream is zero passes nothing on: adding a zero
+        # leaves every entry as it is (no entry is ever -0.0: they start at +0.0). That is so
+        # when the upstream gradient is 0 (a satisfied margin, a node below a flat ReLU) or
+        # every local derivative is 0 (a flat ReLU itself), unless the other factor is infinite
+        # or NaN, whose product with 0 is NaN: such nodes take the full path.
+        if upstream == 0.0:
+            if _isfinite(sum(local_gradients)):
+                continue
+        elif not any(local_gradients) and _isfinite(upstream):
+            continue
+        for child, local in zip(node.inputs, local_gradients):
+            table[child] += local * upstream
+    return Gradients._wrap(table)
 
 
 _isfinite = math.isfinite
