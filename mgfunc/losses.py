@@ -36,7 +36,7 @@ import attrs
 from mgfunc._checks import Numbers, Rows, as_sequence, real_number, rows_of_numbers
 from mgfunc._frozen import immutable
 from mgfunc.errors import InvalidTypeError, InvalidValueError
-from mgfunc.nn import MLP
+from mgfunc.nn import MLP, forward_rows
 from mgfunc.value import Value, logsumexp, sum_of_squares, sum_values
 
 __all__ = [
@@ -99,7 +99,7 @@ def max_margin(
             ``alpha`` is negative or not finite.
     """
     rows, labels, strength = _prepare(model, xs, ys, alpha, "ys", _one_output, _sign)
-    scores = [model.forward(row)[0] for row in rows]
+    scores = [outputs[0] for outputs in forward_rows(model, rows)]
     # The margin 1 - y * score is 1 - score for y = 1 and 1 + score for y = -1: the same floats
     # and gradients as the product with the label (multiplying by 1 or -1 is exact), two nodes
     # fewer per point. One constant leaf holds the 1.0 of every point.
@@ -141,7 +141,7 @@ def logistic(
     0.693147
     """
     rows, labels, strength = _prepare(model, xs, ys, alpha, "ys", _one_output, _sign)
-    scores = [model.forward(row)[0] for row in rows]
+    scores = [outputs[0] for outputs in forward_rows(model, rows)]
     losses = [logsumexp((0.0, score * -label)) for score, label in zip(scores, labels)]
     return _record(model, losses, strength, _sign_agreement(scores, labels))
 
@@ -185,8 +185,7 @@ def cross_entropy(
     )
     losses = []
     correct = 0
-    for row, label in zip(rows, classes):
-        logits = model.forward(row)
+    for logits, label in zip(forward_rows(model, rows), classes):
         target = int(label)
         losses.append(logsumexp(logits) - logits[target])
         data = [logit.data for logit in logits]
@@ -227,7 +226,7 @@ def mse(
     True
     """
     rows, values, strength = _prepare(model, xs, targets, alpha, "targets", _one_output, _target)
-    scores = [model.forward(row)[0] for row in rows]
+    scores = [outputs[0] for outputs in forward_rows(model, rows)]
     losses = [(score - target) ** 2 for score, target in zip(scores, values)]
     return _record(model, losses, strength, _sign_agreement(scores, values))
 
