@@ -105,8 +105,7 @@ def max_margin(
     # fewer per point. One constant leaf holds the 1.0 of every point.
     one = Value(1.0)
     losses = [
-        (one - score if label > 0.0 else one + score).relu()
-        for score, label in zip(scores, labels)
+        (one - score if label > 0.0 else one + score).relu() for score, label in zip(scores, labels)
     ]
     return _record(model, losses, strength, _sign_agreement(scores, labels))
 
