@@ -173,7 +173,7 @@ def datapoint_picture(model: MLP, point: Sequence[float], target: float | None) 
 
 
 # The ops of a neuron's own node: a weighted sum, or a ReLU neuron's weighted sum and ReLU
-# joined in one node (mgfunc.value.linear_node).
+# joined in one node (mgfunc.value.weighted_sums).
 _NEURON_NODES = ("linear", "relu(linear)")
 
 
