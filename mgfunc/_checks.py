@@ -125,11 +125,28 @@ def real_numbers(
         raise InvalidValueError(
             f"{argument} has {len(row)} numbers but {width} are needed; pass rows of {width}"
         )
-    # The common case, a row of floats, is accepted at once: a sum of floats is finite only if
-    # every one of them is (a finite row whose sum overflows takes the general path below).
-    if _all_floats(row) and _isfinite(sum(row)):
-        return tuple(row)
+    fast = float_row(row, None)  # the width is checked above
+    if fast is not None:
+        return fast
     return tuple(real_number(x, f"{argument}[{j}]", example=example) for j, x in enumerate(row))
+
+
+def float_row(row: object, width: int | None) -> tuple[float, ...] | None:
+    """``row`` as a tuple if it is a list or tuple of ``width`` (any if None) finite floats, else
+    None.
+
+    The common case of every row check, accepted without the general checks: a sum of floats is
+    finite only if every one of them is (a finite row whose sum overflows gets None, and so the
+    general path, which accepts it).
+    """
+    if (
+        isinstance(row, (tuple, list))
+        and (width is None or len(row) == width)
+        and _all_floats(row)
+        and _isfinite(sum(row))
+    ):
+        return tuple(row)
+    return None
 
 
 def _all_floats(row: Sequence[object]) -> TypeGuard[Sequence[float]]:
@@ -147,14 +164,8 @@ def rows_of_numbers(
     result: list[tuple[float, ...]] = []
     for index, row in enumerate(items):
         expected = width if width is not None or not result else len(result[0])
-        # The common case, a tuple or list of finite floats (a dataset's rows), at once.
-        if (
-            isinstance(row, (tuple, list))
-            and len(row) == expected
-            and _all_floats(row)
-            and _isfinite(sum(row))
-        ):
-            result.append(tuple(row))
-        else:
-            result.append(real_numbers(row, f"{argument}[{index}]", width=expected))
+        fast = float_row(row, expected)
+        if fast is None:  # not the common case: the general checks, naming the row
+            fast = real_numbers(row, f"{argument}[{index}]", width=expected)
+        result.append(fast)
     return result

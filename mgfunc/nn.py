@@ -29,6 +29,7 @@ from mgfunc._checks import (
     Rows,
     as_sequence,
     describe,
+    float_row,
     real_number,
     whole_number,
 )
@@ -726,15 +727,10 @@ def _check_rows(rows: object, nin: int) -> list[tuple[float, ...]]:
     )
     points = []
     for index, row in enumerate(items):
-        # A tuple of nin finite floats is already what the checks return (a grid's points
-        # are): accept it at once. The sum of floats is finite only if every one of them is.
-        if (
-            type(row) is tuple
-            and len(row) == nin
-            and all(type(x) is float for x in row)
-            and math.isfinite(sum(row))
-        ):
-            points.append(row)
+        # A row of nin finite floats (a grid's point) is accepted at once.
+        fast = float_row(row, nin)
+        if fast is not None:
+            points.append(fast)
             continue
         try:
             points.append(_check_numbers(row, nin))
