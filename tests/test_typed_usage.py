@@ -71,6 +71,13 @@ USER_SCRIPT = textwrap.dedent(
     longer: TrainingRun = resume(three_run, parts[0], steps=1, validation=parts[1])
     val_loss: float | None = longer.history[0].val_loss
     total_lse: Value = logsumexp([x, y])
+
+    # v0.3, everyday use: predictions, accuracy, datasets with classes said out loud.
+    from mgfunc.losses import accuracy as accuracy_of
+
+    predicted: tuple[int, ...] = three.predict(points)
+    share: float = accuracy_of(three, mine)
+    part: Dataset = from_arrays(points, [0, 3, 3], classes=4)
     """
 )
 
@@ -109,9 +116,11 @@ CORRECT_SCRIPT = textwrap.dedent(
 
     x = Value(3.0)
     slope: float = backward(x * x)[x]
-    scores: tuple[tuple[float, ...], ...] = MLP.create(2, [4, 1], seed=0).evaluate_many(
-        moons(10).xs
-    )
+    from mgfunc.losses import accuracy
+
+    model = MLP.create(2, [4, 1], seed=0)
+    classes: tuple[int, ...] = model.predict(moons(10).xs)
+    share: float = accuracy(model, moons(10))
     """
 )
 
