@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import math
+import numbers
 import operator
 import random
 from collections.abc import Iterable, Mapping, Sequence
@@ -300,7 +301,7 @@ def spiral(
     [0, 1, 2]
     """
     count = _check_classes(classes)
-    _check_n_samples(n_samples, count)
+    _check_n_samples(n_samples, count, chosen=True)
     sigma = _check_noise(noise)
     winding = real_number(turns, "turns", example="1.5")
     if not 0.0 < winding <= _LARGEST_SETTING:
@@ -356,7 +357,7 @@ def blobs(
     4
     """
     count = _check_classes(classes)
-    _check_n_samples(n_samples, count)
+    _check_n_samples(n_samples, count, chosen=True)
     sigma = _check_noise(noise)
     rng = make_rng(check_seed(seed), "mgfunc.datasets.blobs")
     if count == 2:
@@ -765,7 +766,15 @@ def _metadata(
 _LARGEST_SETTING = 1e300
 
 
-def _check_n_samples(n_samples: object, classes: int = 2) -> None:
+def _check_n_samples(n_samples: object, classes: int = 2, *, chosen: bool = False) -> None:
+    """At least one point per class; ``chosen``: the caller passed ``classes``, so name it."""
+    integral = isinstance(n_samples, numbers.Integral) and not isinstance(n_samples, bool)
+    # int() of a numbers.Integral works at run time; typeshed does not say so.
+    if chosen and integral and int(n_samples) < classes:  # type: ignore[call-overload]
+        raise InvalidValueError(
+            f"n_samples must be at least classes={classes} (one point per class), got "
+            f"{n_samples}; pass n_samples={classes} or more, or fewer classes"
+        )
     whole_number(
         n_samples, "n_samples (one point per class at least)", least=classes, most=MAX_SAMPLES
     )

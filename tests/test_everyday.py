@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd  # type: ignore[import-untyped]  # pandas-stubs is not a dependency
 import pytest
 
-from mgfunc.datasets import Dataset, from_arrays, moons, split, yin_yang
+from mgfunc.datasets import Dataset, blobs, from_arrays, moons, spiral, split, yin_yang
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.losses import accuracy, cross_entropy, logistic, max_margin, mse
 from mgfunc.nn import MLP, with_parameters
@@ -210,3 +210,11 @@ def test_accuracy_refuses_bad_arguments_naming_them() -> None:
         accuracy(one, yin_yang(9, seed=0))
     with pytest.raises(InvalidValueError, match=r"dataset has 3 classes.*2 outputs"):
         accuracy(MLP.create(2, [4, 2], seed=0), yin_yang(9, seed=0))
+
+
+def test_too_few_samples_for_the_classes_names_classes() -> None:
+    # It named only n_samples ("one point per class at least"), not the classes asked for.
+    with pytest.raises(InvalidValueError, match=r"n_samples must be at least classes=13"):
+        spiral(12, classes=13)
+    with pytest.raises(InvalidValueError, match=r"classes=3 .* or fewer classes"):
+        blobs(2, classes=3)
