@@ -32,8 +32,6 @@ from mgfunc.errors import InvalidTypeError as InvalidTypeError
 from mgfunc.errors import InvalidValueError as InvalidValueError
 from mgfunc.errors import MgfuncError as MgfuncError
 from mgfunc.errors import ModelFileError as ModelFileError
-from mgfunc.errors import TrainingDivergedError as TrainingDivergedError
-from mgfunc.errors import TrainingInterrupted as TrainingInterrupted
 from mgfunc.gradients import Gradients as Gradients
 from mgfunc.ops import add as add
 from mgfunc.ops import div as div
@@ -47,6 +45,8 @@ from mgfunc.ops import sigmoid as sigmoid
 from mgfunc.ops import sub as sub
 from mgfunc.ops import tanh as tanh
 from mgfunc.topology import topological_order as topological_order
+from mgfunc.trainer import TrainingDivergedError as TrainingDivergedError
+from mgfunc.trainer import TrainingInterrupted as TrainingInterrupted
 from mgfunc.transforms import grad as grad
 from mgfunc.transforms import value_and_grad as value_and_grad
 from mgfunc.value import Value as Value
