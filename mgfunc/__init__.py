@@ -45,6 +45,7 @@ from mgfunc.ops import sigmoid as sigmoid
 from mgfunc.ops import sub as sub
 from mgfunc.ops import tanh as tanh
 from mgfunc.topology import topological_order as topological_order
+from mgfunc.trainer import LearningRateError as LearningRateError
 from mgfunc.trainer import TrainingDivergedError as TrainingDivergedError
 from mgfunc.trainer import TrainingInterrupted as TrainingInterrupted
 from mgfunc.transforms import grad as grad
@@ -63,6 +64,7 @@ __all__ = [
     "Gradients",
     "InvalidTypeError",
     "InvalidValueError",
+    "LearningRateError",
     "MgfuncError",
     "ModelFileError",
     "TrainingDivergedError",

@@ -387,10 +387,11 @@ def _loss_reason(state: TrainingState, row: HistoryRow) -> str:
             f"step {last.step} at learning rate {last.learning_rate!r}: the steps overshoot, "
             "lower the learning rate"
         )
+    before = "" if first is last else f" (from {first.loss:.4g} at step {first.step})"
     return (
-        f"{seen}; it was {last.loss:.4g} at step {last.step} (from {first.loss:.4g} at step "
-        f"{first.step}), so one update at learning rate {last.learning_rate!r} overflowed it: "
-        "lower the learning rate or alpha, or scale the data down"
+        f"{seen}; it was {last.loss:.4g} at step {last.step}{before}, so one update at "
+        f"learning rate {last.learning_rate!r} overflowed it: lower the learning rate or "
+        "alpha, or scale the data down"
     )
 
 
