@@ -25,7 +25,6 @@ from functools import reduce
 
 import attrs
 from pyrsistent import pvector
-from pyrsistent.typing import PVector
 
 from mgfunc import errors
 from mgfunc._checks import describe, whole_number
@@ -42,7 +41,23 @@ from mgfunc._training_checks import (
     check_snapshot_every,
     points,
 )
-from mgfunc.backward import backward
+from mgfunc._training_records import (
+    HistoryRow,
+    LearningRateError,
+    Snapshot,
+    TrainingConfig,
+    TrainingDivergedError,
+    TrainingInterrupted,
+    TrainingRun,
+)
+from mgfunc._training_step import (
+    Batch,
+    DivergedStopError,
+    StepRules,
+    TrainingState,
+    measure,
+    step,
+)
 from mgfunc.datasets import OFFICIAL_SEED, Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.losses import Loss, LossFunction, max_margin
@@ -92,307 +107,6 @@ def official_micrograd_learning_rate(step: int) -> float:
     """
     k = whole_number(step, "step", least=0, most=2**53, example="0")
     return 1.0 - 0.9 * min(k, _HELD_FROM) / 100
-
-
-@immutable()
-@attrs.frozen
-class HistoryRow:
-    """The model at the start of one step: its losses, accuracy, and the step's learning rate.
-
-    ``loss``, ``data_loss``, ``reg_loss`` and ``accuracy`` are measured on the data the step
-    trains on (the whole dataset, or the step's mini-batch). With a validation set,
-    ``val_loss`` (the same loss's total on it) and ``val_accuracy`` describe the same model on
-    the validation points; without one they are None.
-    """
-
-    step: int
-    loss: float
-    data_loss: float
-    reg_loss: float
-    accuracy: float
-    learning_rate: float
-    val_loss: float | None = None
-    val_accuracy: float | None = None
-
-    def to_dict(self) -> dict[str, int | float]:
-        """The row as a plain dict, e.g. for ``pandas.DataFrame``.
-
-        The validation columns are left out when the run had no validation set, so a run
-        without one gives the six columns of the training measurements only.
-        """
-        return {key: value for key, value in attrs.asdict(self).items() if value is not None}
-
-
-Snapshot = tuple[int, MLP]
-"""``(step, model)``: the model at the start of that step (``run.snapshots``)."""
-
-
-@immutable()
-@attrs.frozen
-class TrainingConfig:
-    """How a run was made, everything :func:`resume` needs to continue it exactly.
-
-    Args:
-        loss: the loss function.
-        optimizer: the optimizer (its learning rate or schedule included).
-        alpha: the L2 regularisation strength.
-        batch_size: points per step, or None for the whole dataset.
-        seed: the seed of the mini-batch sampling.
-        log_every: a history row every this many steps.
-        snapshot_every: a snapshot every this many steps, or None.
-        validation: whether the run measures a validation set.
-    """
-
-    loss: LossFunction
-    optimizer: Optimizer
-    alpha: float
-    batch_size: int | None
-    seed: Seed
-    log_every: int
-    snapshot_every: int | None
-    validation: bool
-
-
-@immutable()
-@attrs.frozen
-class TrainingRun:
-    """The result of :func:`train`. Unpacks as ``model, history = run``.
-
-    Args:
-        final_model: the model after the last step (for the partial run a
-            ``TrainingDivergedError`` carries, the last model with a finite loss).
-        history: one row per logged step, each describing the model at the start of that step.
-        final_loss: the total loss of ``final_model`` on the whole training dataset.
-        final_accuracy: the accuracy of ``final_model`` on the whole training dataset.
-        optimizer_state: the optimizer's state after the last step (moments, step count).
-        snapshots: ``(step, model)`` pairs, every ``snapshot_every`` steps and at the end.
-        config: how the run was made, for :func:`resume`.
-        steps: how many steps ``final_model`` has been trained for.
-    """
-
-    final_model: MLP
-    history: tuple[HistoryRow, ...]
-    final_loss: float
-    final_accuracy: float
-    optimizer_state: OptimizerState | None = None
-    snapshots: tuple[Snapshot, ...] = ()
-    config: TrainingConfig | None = None
-    steps: int = 0
-
-    def __iter__(self) -> Iterator[MLP | tuple[HistoryRow, ...]]:
-        # Lets ``model, history = run`` work; read the attributes for precise static types.
-        return iter((self.final_model, self.history))
-
-
-class TrainingDivergedError(errors.TrainingDivergedError):
-    """:class:`mgfunc.errors.TrainingDivergedError` as ``train`` raises it: ``run`` is a
-    :class:`TrainingRun`.
-
-    Catching ``mgfunc.errors.TrainingDivergedError`` catches it too; catch this class (also
-    ``mgfunc.TrainingDivergedError``) for ``error.run`` typed as a ``TrainingRun``.
-    """
-
-    def __init__(self, message: str, run: TrainingRun) -> None:
-        super().__init__(message, run)
-        self._training_run = run
-
-    @property
-    def run(self) -> TrainingRun:
-        """The run up to the last step with a finite loss."""
-        return self._training_run
-
-
-class TrainingInterrupted(errors.TrainingInterrupted):
-    """:class:`mgfunc.errors.TrainingInterrupted` as ``train`` raises it: ``run`` is a
-    :class:`TrainingRun` (also ``mgfunc.TrainingInterrupted``)."""
-
-    def __init__(self, message: str, run: TrainingRun) -> None:
-        super().__init__(message, run)
-        self._training_run = run
-
-    @property
-    def run(self) -> TrainingRun:
-        """The run of every step completed before the interrupt; :func:`resume` continues it."""
-        return self._training_run
-
-
-class LearningRateError(errors.LearningRateError):
-    """:class:`mgfunc.errors.LearningRateError` as ``train`` raises it: ``run`` is the
-    :class:`TrainingRun` of every step before the bad rate."""
-
-    def __init__(self, message: str, run: TrainingRun) -> None:
-        super().__init__(message, run)
-        self._training_run = run
-
-    @property
-    def run(self) -> TrainingRun:
-        """The run of every step completed before the step with the bad rate."""
-        return self._training_run
-
-
-# A model, the history row describing it, and the optimizer state that goes with it.
-_Described = tuple[MLP, HistoryRow, OptimizerState]
-
-
-@immutable()
-@attrs.frozen
-class StepRules:
-    """What every step of a run shares: the loss, its L2 strength, the optimizer, and the
-    validation points (or None)."""
-
-    loss: LossFunction
-    alpha: float
-    optimizer: Optimizer
-    validation: Points | None
-
-
-@immutable()
-@attrs.frozen
-class Batch:
-    """What one step sees: its 0-based number, its points, and what to keep of it.
-
-    ``whole`` says the points are the whole training set (then the state's ``loss``, measured
-    by the step before, is this batch's loss); ``logged`` and ``snapshot`` say whether the
-    step's row and its starting model are kept.
-    """
-
-    step: int
-    points: Points
-    whole: bool
-    logged: bool
-    snapshot: bool
-    rules: StepRules
-
-
-@immutable()
-@attrs.frozen
-class TrainingState:
-    """The fold's accumulator between two steps.
-
-    Args:
-        model: the model the next step starts from.
-        optimizer_state: the optimizer's state that goes with it.
-        history: the rows logged so far.
-        snapshots: the ``(step, model)`` pairs kept so far.
-        steps: how many steps ``model`` has been trained for.
-        loss: ``model``'s loss on the whole training set, measured by the step that made it
-            when every step sees the whole set; None with mini-batches.
-        previous: the model before the last step, its row and optimizer state (None before
-            the first step): where a run ends if ``model`` turns out to have a non-finite loss.
-    """
-
-    model: MLP
-    optimizer_state: OptimizerState
-    history: PVector[HistoryRow]
-    snapshots: PVector[Snapshot]
-    steps: int
-    loss: Loss | None = None
-    previous: _Described | None = None
-
-
-class _DivergedError(Exception):
-    """Internal: stops the fold at a non-finite number, carrying where the run ends."""
-
-    def __init__(self, last_good: _Described, history: PVector[HistoryRow], reason: str) -> None:
-        super().__init__(reason)
-        self.last_good, self.history, self.reason = last_good, history, reason
-
-
-def step(state: TrainingState, batch: Batch) -> TrainingState:
-    """One gradient step: the pure function :func:`train` folds over the batches.
-
-    Measures ``state.model`` on the batch (the row), differentiates the loss, lets the
-    optimizer make the next model, and returns the next state; ``state`` is unchanged.
-
-    Raises:
-        InvalidTypeError: ``state`` or ``batch`` is not what the names say.
-        LearningRateError: the step's learning rate is zero, negative or not finite.
-        Exception: the loss at this step, or a parameter after it, would not be finite (the
-            trainer's internal stop, which :func:`train` turns into a
-            :class:`TrainingDivergedError`).
-
-    >>> from functools import reduce
-    >>> from mgfunc.datasets import moons
-    >>> from mgfunc.nn import MLP
-    >>> model, data = MLP.create(2, [4, 1], seed=0), moons(20, seed=0)
-    >>> state, batches = start(model, data, steps=3, learning_rate=0.1)
-    >>> final = reduce(step, batches, state)
-    >>> final.steps, [row.step for row in final.history]
-    (3, [0, 1, 2])
-    >>> final.model == train(model, data, steps=3, learning_rate=0.1).final_model
-    True
-    """
-    if not isinstance(state, TrainingState) or not isinstance(batch, Batch):
-        raise InvalidTypeError(
-            f"step takes a TrainingState and a Batch, got {describe(state)} and "
-            f"{describe(batch)}; make them with mgfunc.trainer.start"
-        )
-    rules, model, before = batch.rules, state.model, state.optimizer_state
-    rate = rules.optimizer.learning_rate_at(before.step)
-    loss = state.loss if state.loss is not None else _measure(rules, model, batch.points)
-    row = _row(batch, loss, rate, model)
-    if not math.isfinite(row.loss):
-        ending = state.previous if state.previous is not None else (model, row, before)
-        raise _DivergedError(ending, state.history, _loss_reason(state, row))
-    try:
-        updated, after = rules.optimizer.update(model, backward(loss.total_loss), before)
-    except InvalidValueError as error:  # a parameter would become NaN or infinite
-        raise _DivergedError((model, row, before), state.history, str(error)) from None
-    return TrainingState(
-        model=updated,
-        optimizer_state=after,
-        history=state.history.append(row) if batch.logged else state.history,
-        snapshots=state.snapshots.append((batch.step, model))
-        if batch.snapshot
-        else state.snapshots,
-        steps=batch.step + 1,
-        loss=_measure(rules, updated, batch.points) if batch.whole else None,
-        previous=(model, row, before),
-    )
-
-
-def _measure(rules: StepRules, model: MLP, points: Points) -> Loss:
-    return rules.loss(model, points.xs, points.targets, rules.alpha)
-
-
-def _row(batch: Batch, loss: Loss, rate: float, model: MLP) -> HistoryRow:
-    """The row of ``model`` at this step, measured on the validation points if it is logged."""
-    validation = batch.rules.validation
-    val_loss = val_accuracy = None
-    if batch.logged and validation is not None:
-        measured = _measure(batch.rules, model, validation)
-        val_loss, val_accuracy = measured.total_loss.data, measured.accuracy
-    return HistoryRow(
-        step=batch.step,
-        loss=loss.total_loss.data,
-        data_loss=loss.data_loss.data,
-        reg_loss=loss.reg_loss.data,
-        accuracy=loss.accuracy,
-        learning_rate=rate,
-        val_loss=val_loss,
-        val_accuracy=val_accuracy,
-    )
-
-
-def _loss_reason(state: TrainingState, row: HistoryRow) -> str:
-    """What was seen when the loss stopped being finite, and the advice that fits it."""
-    seen = f"the loss at step {row.step} is {row.loss!r}"
-    if state.previous is None:
-        return f"{seen}, before any update: check the model's weights and the data"
-    last = state.previous[1]
-    first = state.history[0] if state.history else last
-    if last.loss > first.loss:
-        return (
-            f"{seen}; it rose from {first.loss:.4g} at step {first.step} to {last.loss:.4g} at "
-            f"step {last.step} at learning rate {last.learning_rate!r}: the steps overshoot, "
-            "lower the learning rate"
-        )
-    before = "" if first is last else f" (from {first.loss:.4g} at step {first.step})"
-    return (
-        f"{seen}; it was {last.loss:.4g} at step {last.step}{before}, so one update at "
-        f"learning rate {last.learning_rate!r} overflowed it: lower the learning rate or "
-        "alpha, or scale the data down"
-    )
 
 
 def start(
@@ -635,14 +349,14 @@ def _plan(
     data = points(config.loss, model, dataset, "dataset")
     held_out = None if validation is None else points(config.loss, model, validation, "validation")
     rules = StepRules(config.loss, config.alpha, config.optimizer, held_out)
-    start_loss = _measure(rules, model, data)  # checks the data against the model, too
+    start_loss = measure(rules, model, data)  # checks the data against the model, too
     if not math.isfinite(start_loss.total_loss.data):
         raise InvalidValueError(
             f"the starting model's loss is {start_loss.total_loss.data!r} before any training; "
             "lower alpha or check the model's weights"
         )
     if held_out is not None:
-        _measure(rules, model, held_out)  # the validation set fits the model
+        measure(rules, model, held_out)  # the validation set fits the model
     begin = TrainingState(
         model=model,
         optimizer_state=optimizer_state,
@@ -681,8 +395,8 @@ def _run(plan: _Plan, on_step: Callable[[HistoryRow], None] | None) -> TrainingR
         final_loss = final.loss if final.loss is not None else _measure_all(plan, final.model)
         if not math.isfinite(final_loss.total_loss.data) and final.previous is not None:
             reason = f"the loss after the last step is {final_loss.total_loss.data!r}"
-            raise _DivergedError(final.previous, final.history, reason)
-    except _DivergedError as stop:
+            raise DivergedStopError(final.previous, final.history, reason)
+    except DivergedStopError as stop:
         partial = _partial_run(stop, plan)
         raise TrainingDivergedError(
             f"training diverged: {stop.reason}. error.run holds the run up to step "
@@ -748,7 +462,7 @@ class _Shell:
 
 
 def _measure_all(plan: _Plan, model: MLP) -> Loss:
-    return _measure(plan.rules, model, plan.data)
+    return measure(plan.rules, model, plan.data)
 
 
 def _finish(state: TrainingState, loss: Loss, config: TrainingConfig) -> TrainingRun:
@@ -767,7 +481,7 @@ def _finish(state: TrainingState, loss: Loss, config: TrainingConfig) -> Trainin
     )
 
 
-def _partial_run(stop: _DivergedError, plan: _Plan) -> TrainingRun:
+def _partial_run(stop: DivergedStopError, plan: _Plan) -> TrainingRun:
     """The run up to the last finite model, whose row always ends the history."""
     model, row, optimizer_state = stop.last_good
     rows = stop.history
