@@ -18,7 +18,7 @@ from mgfunc._frozen import immutable
 from mgfunc._training_checks import Points
 from mgfunc._training_records import HistoryRow, Snapshot
 from mgfunc.backward import backward
-from mgfunc.errors import InvalidTypeError, InvalidValueError
+from mgfunc.errors import InvalidTypeError, InvalidValueError, MgfuncError
 from mgfunc.losses import Loss, LossFunction
 from mgfunc.nn import MLP
 from mgfunc.optim import Optimizer, OptimizerState
@@ -86,8 +86,12 @@ class TrainingState:
     previous: _Described | None = None
 
 
-class DivergedStopError(Exception):
-    """Internal: stops the fold at a non-finite number, carrying where the run ends."""
+class DivergedStopError(MgfuncError, ArithmeticError):
+    """A step met a non-finite loss or parameter: where the run ends, and what was seen.
+
+    :func:`mgfunc.trainer.train` turns it into a ``TrainingDivergedError`` carrying the run;
+    a fold of :func:`step` by hand sees it as it is.
+    """
 
     def __init__(self, last_good: _Described, history: PVector[HistoryRow], reason: str) -> None:
         super().__init__(reason)
@@ -102,10 +106,11 @@ def step(state: TrainingState, batch: Batch) -> TrainingState:
 
     Raises:
         InvalidTypeError: ``state`` or ``batch`` is not what the names say.
-        LearningRateError: the step's learning rate is zero, negative or not finite.
-        Exception: the loss at this step, or a parameter after it, would not be finite (the
-            trainer's internal stop, which :func:`train` turns into a
-            :class:`TrainingDivergedError`).
+        LearningRateError: the step's learning rate is zero, negative, not finite or not a
+            number.
+        MgfuncError: an ``ArithmeticError`` too: the loss at this step, or a parameter after
+            it, would not be finite; ``train`` turns it into a ``TrainingDivergedError`` that
+            carries the run.
 
     >>> from functools import reduce
     >>> from mgfunc.datasets import moons

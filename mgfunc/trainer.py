@@ -127,10 +127,23 @@ def start(
     """The state before the first step and the batches of ``steps`` steps, as :func:`train`
     folds them: ``reduce(step, batches, state)``.
 
-    Takes :func:`train`'s arguments (except ``on_step``) and checks them the same way.
+    Takes :func:`train`'s arguments (except ``on_step``) and checks them the same way,
+    before any step. Folding the batches by hand is the run ``train`` returns, without its
+    shell (``on_step``, the paused collector, and the errors that keep the run so far).
 
     Returns:
         The starting :class:`TrainingState` and an iterator of one :class:`Batch` per step.
+
+    Raises:
+        InvalidTypeError, InvalidValueError, LearningRateError: as :func:`train`, for a bad
+            argument.
+
+    >>> from functools import reduce
+    >>> from mgfunc.datasets import moons
+    >>> from mgfunc.nn import MLP
+    >>> state, batches = start(MLP.create(2, [4, 1], seed=0), moons(20, seed=0), steps=2)
+    >>> [batch.step for batch in batches], state.steps
+    ([0, 1], 0)
     """
     config = _config(
         model,
@@ -179,8 +192,8 @@ def train(
             ``mse``, or a function of the same shape.
         optimizer: an optimizer from :mod:`mgfunc.optim`; None means
             ``sgd(learning_rate)``, micrograd's update.
-        learning_rate: a float, or a function of the 0-based step returning one; only without
-            ``optimizer`` (an optimizer carries its own).
+        learning_rate: a positive float, or a function of the 0-based step returning one
+            (checked at each step); only without ``optimizer`` (an optimizer carries its own).
         alpha: the L2 regularisation strength.
         batch_size: train each step on this many points drawn without replacement by a
             generator seeded with ``seed`` and the step (None: the whole dataset).

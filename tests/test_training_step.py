@@ -6,7 +6,7 @@ from functools import reduce
 
 import pytest
 
-from mgfunc import InvalidTypeError
+from mgfunc import InvalidTypeError, MgfuncError
 from mgfunc.datasets import moons
 from mgfunc.nn import MLP
 from mgfunc.optim import adamw
@@ -62,3 +62,10 @@ def test_step_refuses_what_is_not_a_state_and_a_batch() -> None:
         step(MODEL, batch)  # type: ignore[arg-type]
     with pytest.raises(InvalidTypeError, match=r"make them with mgfunc.trainer.start"):
         step(state, DATA)  # type: ignore[arg-type]
+
+
+def test_a_fold_by_hand_stops_at_divergence_with_an_mgfunc_error() -> None:
+    state, batches = start(MODEL, DATA, steps=20, learning_rate=1e200)
+    with pytest.raises(MgfuncError, match=r"the loss at step \d+ is") as caught:
+        reduce(step, batches, state)
+    assert isinstance(caught.value, ArithmeticError)
