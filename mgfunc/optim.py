@@ -59,22 +59,23 @@ def _check_rate(learning_rate: object) -> float | Schedule:
             f"learning_rate must be a positive number or a schedule (a function of the 0-based "
             f"step), got {describe(learning_rate)}; pass for example 0.1"
         )
-    return positive_rate(learning_rate, "learning_rate")
+    return _positive_rate(learning_rate, "learning_rate")
 
 
-def positive_rate(rate: object, argument: str) -> float:
+def _positive_rate(rate: object, argument: str) -> float:
     """``rate`` as a float if it is a positive finite number; :class:`LearningRateError` if not.
 
     Zero, a negative number, NaN, infinity and anything that is not a number are refused: a
     rate of 0 does nothing, and a negative one climbs the loss instead of descending it.
 
-    >>> positive_rate(0.5, "learning_rate")
+    >>> _positive_rate(0.5, "learning_rate")
     0.5
     >>> try:
-    ...     positive_rate(-0.009, "the learning rate at step 111")
+    ...     _positive_rate(-0.009, "the learning rate at step 111")
     ... except LearningRateError as error:
-    ...     print(str(error).split(";")[0])
-    the learning rate at step 111 must be a positive finite number, got -0.009
+    ...     print(error)
+    the learning rate at step 111 must be a positive finite number, got -0.009; a negative \
+rate climbs the loss instead of descending it; pass for example 0.1
     """
     if type(rate) is float and 0.0 < rate < math.inf:
         return rate  # the common case, without the general checks
@@ -85,26 +86,21 @@ def positive_rate(rate: object, argument: str) -> float:
         )
     try:
         number = float(rate)
-    except OverflowError:
+    except OverflowError:  # a huge int or Fraction
         number = math.inf
     if not 0.0 < number < math.inf:
+        why = (
+            "a rate of 0 leaves the model as it is; "
+            if number == 0.0
+            else "a negative rate climbs the loss instead of descending it; "
+            if number < 0.0
+            else ""
+        )
         raise LearningRateError(
-            f"{argument} must be a positive finite number, got {number!r}; "
-            + _RATE_ADVICE.get(_sign(number), "pass for example 0.1")
+            f"{argument} must be a positive finite number, got {number!r}; {why}pass for "
+            "example 0.1"
         )
     return number
-
-
-def _sign(number: float) -> str:
-    if math.isnan(number):
-        return "nan"
-    return "zero" if number == 0.0 else "negative" if number < 0.0 else "inf"
-
-
-_RATE_ADVICE = {
-    "zero": "a rate of 0 leaves the model as it is; pass for example 0.1",
-    "negative": "a negative rate climbs the loss instead of descending it; pass for example 0.1",
-}
 
 
 def _check_fraction(value: object, argument: str, example: str) -> float:
@@ -400,7 +396,7 @@ def adamw(
 def _rate_at(learning_rate: float | Schedule, step: int) -> float:
     if callable(learning_rate):
         rate = learning_rate(step)
-        return positive_rate(rate, f"the learning rate at step {step} (learning_rate({step}))")
+        return _positive_rate(rate, f"the learning rate at step {step} (learning_rate({step}))")
     return learning_rate  # checked when the optimizer was made
 
 
