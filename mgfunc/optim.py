@@ -421,12 +421,11 @@ def _check_state(
             f"grads must be a Gradients table, got {describe(grads)}; pass the result of "
             "mgfunc.backward(loss)"
         )
-    maker = _made_by(state)
     if not isinstance(state, kind) or not _fits(optimizer, state):
         raise InvalidTypeError(
-            f"state was made by {maker}, but this optimizer is {_describe(optimizer)}; each "
-            "optimizer continues only its own state: start one for it with "
-            "state = optimizer.init(model)"
+            f"state was made by {_made_by(state)}, but this optimizer is "
+            f"{_describe(optimizer)}; each optimizer continues only its own state: start one "
+            "for it with state = optimizer.init(model)"
         )
     shape = _shape(checked)
     if state.shape != shape:
