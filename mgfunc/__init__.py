@@ -47,8 +47,14 @@ from mgfunc.ops import sigmoid as sigmoid
 from mgfunc.ops import sub as sub
 from mgfunc.ops import tanh as tanh
 from mgfunc.topology import topological_order as topological_order
+from mgfunc.transforms import derivative as derivative
 from mgfunc.transforms import grad as grad
+from mgfunc.transforms import hessian as hessian
+from mgfunc.transforms import hvp as hvp
+from mgfunc.transforms import jacobian as jacobian
+from mgfunc.transforms import jvp as jvp
 from mgfunc.transforms import value_and_grad as value_and_grad
+from mgfunc.transforms import vjp as vjp
 from mgfunc.value import Value as Value
 from mgfunc.value import linear as linear
 from mgfunc.value import logsumexp as logsumexp
@@ -71,9 +77,14 @@ __all__ = [
     "__version__",
     "add",
     "backward",
+    "derivative",
     "div",
     "exp",
     "grad",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
     "linear",
     "log",
     "logsumexp",
@@ -87,4 +98,5 @@ __all__ = [
     "tanh",
     "topological_order",
     "value_and_grad",
+    "vjp",
 ]
