@@ -240,15 +240,21 @@ def taylor_floats(order: Sequence[Value], variable: Value, degree: int) -> dict[
             instead).
     """
     series: dict[Value, Series] = {variable: [variable.data, 1.0] + [0.0] * (degree - 1)}
+    get = series.get
+    zeros = [0.0] * degree
     for node in order:
-        if node in series or not node.inputs:
+        inputs = node.inputs
+        if not inputs or node in series:
             continue
-        inputs = [series.get(child) for child in node.inputs]
-        if all(s is None for s in inputs):
-            continue
-        full = [
-            s if s is not None else [child.data] + [0.0] * degree
-            for s, child in zip(inputs, node.inputs)
-        ]
-        series[node] = taylor_coefficients(node, full, degree)
+        full = []
+        moved = False
+        for child in inputs:
+            coefficients = get(child)
+            if coefficients is None:
+                full.append([child.data, *zeros])  # a constant: no higher coefficients
+            else:
+                full.append(coefficients)
+                moved = True
+        if moved:
+            series[node] = taylor_coefficients(node, full, degree)
     return series

@@ -28,7 +28,7 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
@@ -84,7 +84,11 @@ def rule_of(node: Value) -> Rule:
 
 
 def _product(a: Series, b: Series, order: int) -> Series:
-    return [math.fsum(a[j] * b[k - j] for j in range(k + 1)) for k in range(order + 1)]
+    return [sum([a[j] * b[k - j] for j in range(k + 1)]) for k in range(order + 1)]
+
+
+def _add_up(terms: Iterable[float]) -> float:
+    return sum(terms, 0.0)
 
 
 def _constant(c0: float, order: int) -> Series:
@@ -107,7 +111,7 @@ def _ones(node: Value) -> tuple[Local, ...]:
 
 
 def _sum_series(node: Value, inputs: Sequence[Series], order: int) -> Series:
-    return [node.data] + [math.fsum(s[k] for s in inputs) for k in range(1, order + 1)]
+    return [node.data] + [_add_up(s[k] for s in inputs) for k in range(1, order + 1)]
 
 
 _add = Rule(_ones, _no_tangents, _sum_series)
@@ -126,10 +130,23 @@ _negate = Rule(
 
 # Products: d(a*b)/da = b, d(a*b)/db = a.
 
+
+def _multiply_series(node: Value, s: Sequence[Series], order: int) -> Series:
+    a, b = s
+    if not any(b[1:]):  # a constant factor scales the other series
+        scaled = [b[0] * c for c in a]
+    elif not any(a[1:]):
+        scaled = [a[0] * c for c in b]
+    else:
+        scaled = _product(a, b, order)
+    scaled[0] = node.data
+    return scaled
+
+
 _multiply = Rule(
     lambda node: (node.inputs[1], node.inputs[0]),
     lambda node, t, tangent: (t[1], t[0]),
-    lambda node, s, order: [node.data, *_product(s[0], s[1], order)[1:]],
+    _multiply_series,
 )
 
 
@@ -150,7 +167,7 @@ def _divide_series(node: Value, s: Sequence[Series], order: int) -> Series:
     a, b = s
     y = [node.data]
     for k in range(1, order + 1):
-        y.append((a[k] - math.fsum(b[j] * y[k - j] for j in range(1, k + 1))) / b[0])
+        y.append((a[k] - _add_up(b[j] * y[k - j] for j in range(1, k + 1))) / b[0])
     return y
 
 
@@ -198,8 +215,10 @@ def _power_series(node: Value, s: Sequence[Series], order: int) -> Series:
     (a,) = s
     if p.is_integer() and 0.0 <= p <= 16.0:
         # Repeated products: exact for polynomials and fine at x = 0.
-        y = _constant(1.0, order)
-        for _ in range(int(p)):
+        if p == 0.0:
+            return _constant(1.0, order)
+        y = list(a)
+        for _ in range(int(p) - 1):
             y = _product(y, a, order)
         y[0] = node.data
         return y
@@ -208,7 +227,7 @@ def _power_series(node: Value, s: Sequence[Series], order: int) -> Series:
     # y = a ** p satisfies a * y' = p * a' * y; its coefficients follow one at a time.
     y = [node.data]
     for k in range(1, order + 1):
-        total = math.fsum((p * j - (k - j)) * a[j] * y[k - j] for j in range(1, k + 1))
+        total = _add_up((p * j - (k - j)) * a[j] * y[k - j] for j in range(1, k + 1))
         y.append(total / (k * a[0]))
     return y
 
@@ -244,17 +263,17 @@ def _ode_series(
     """y's coefficients where y' = g(y) * a', g's coefficient m given by slope(y, m)."""
     y = [node.data]
     for k in range(1, order + 1):
-        y.append(math.fsum(j * a[j] * slope(y, k - j) for j in range(1, k + 1)) / k)
+        y.append(_add_up(j * a[j] * slope(y, k - j) for j in range(1, k + 1)) / k)
     return y
 
 
 def _tanh_slope(y: Series, m: int) -> float:
-    square = math.fsum(y[i] * y[m - i] for i in range(m + 1))
+    square = _add_up(y[i] * y[m - i] for i in range(m + 1))
     return (1.0 if m == 0 else 0.0) - square
 
 
 def _sigmoid_slope(y: Series, m: int) -> float:
-    return y[m] - math.fsum(y[i] * y[m - i] for i in range(m + 1))
+    return y[m] - _add_up(y[i] * y[m - i] for i in range(m + 1))
 
 
 _tanh = Rule(
@@ -278,7 +297,7 @@ def _log_series(node: Value, s: Sequence[Series], order: int) -> Series:
     (a,) = s
     y = [node.data]
     for k in range(1, order + 1):
-        inner = math.fsum(j * y[j] * a[k - j] for j in range(1, k)) / k
+        inner = _add_up(j * y[j] * a[k - j] for j in range(1, k)) / k
         y.append((a[k] - inner) / a[0])
     return y
 
@@ -292,13 +311,20 @@ _log = Rule(
 
 # Sums of squares: d/dv_i = 2 v_i.
 
+
+def _sum_of_squares_series(node: Value, s: Sequence[Series], order: int) -> Series:
+    total = _constant(node.data, order)
+    for v in s:
+        square = _product(v, v, order)
+        for k in range(1, order + 1):
+            total[k] += square[k]
+    return total
+
+
 _sum_of_squares = Rule(
     lambda node: tuple(2.0 * v for v in node.inputs),
     lambda node, t, tangent: tuple(2.0 * ti for ti in t),
-    lambda node, s, order: [
-        node.data,
-        *[math.fsum(_product(v, v, order)[k] for v in s) for k in range(1, order + 1)],
-    ],
+    _sum_of_squares_series,
 )
 
 
@@ -368,13 +394,13 @@ def _logsumexp_series(node: Value, s: Sequence[Series], order: int) -> Series:
     for v, weight in zip(s, node.local_gradients):
         exp_i = [weight]
         for k in range(1, order + 1):
-            exp_i.append(math.fsum(j * v[j] * exp_i[k - j] for j in range(1, k + 1)) / k)
+            exp_i.append(_add_up(j * v[j] * exp_i[k - j] for j in range(1, k + 1)) / k)
         total = [a + b for a, b in zip(total, exp_i)]
     total[0] = 1.0  # the softmax weights add up to 1
     y = [node.data]
     logs = [0.0]
     for k in range(1, order + 1):
-        inner = math.fsum(j * logs[j] * total[k - j] for j in range(1, k)) / k
+        inner = _add_up(j * logs[j] * total[k - j] for j in range(1, k)) / k
         logs.append(total[k] - inner)
     return y + logs[1:]
 

@@ -29,7 +29,7 @@ import inspect
 import math
 import threading
 from collections.abc import Callable, Sequence
-from typing import Protocol, cast, overload
+from typing import Protocol, TypeAlias, cast, overload
 
 import attrs
 
@@ -70,6 +70,8 @@ ScalarFunction = Callable[..., "Value | float"]
 """A function of Values (one per argument) returning one Value, or a number."""
 VectorFunction = Callable[..., "Value | float | Sequence[Value | float]"]
 """A function of Values returning one Value or number, or a sequence of them."""
+Outputs: TypeAlias = "Value | float | tuple[Value | float, ...]"
+"""What :func:`jvp` and :func:`vjp` return for a :data:`VectorFunction`: one or a tuple."""
 
 
 # The variables of the transforms running now, innermost last (one stack per thread).
@@ -508,9 +510,13 @@ def jvp(
     primals: Sequence[Value | float],
     tangents: Sequence[Value | float],
 ) -> tuple[Value | float, Value | float]: ...
+@overload
 def jvp(
     f: VectorFunction, primals: Sequence[Value | float], tangents: Sequence[Value | float]
-) -> tuple[object, object]:
+) -> tuple[Outputs, Outputs]: ...
+def jvp(
+    f: VectorFunction, primals: Sequence[Value | float], tangents: Sequence[Value | float]
+) -> tuple[Outputs, Outputs]:
     """Forward mode: ``f(*primals)`` and its directional derivative along ``tangents``.
 
     One pass forwards over the graph of one call of ``f``; no backward pass.
@@ -616,7 +622,9 @@ def vjp(
 def vjp(
     f: Callable[..., Value | float], *primals: Value | float
 ) -> tuple[Value | float, Pullback]: ...
-def vjp(f: VectorFunction, *primals: Value | float) -> tuple[object, Pullback]:
+@overload
+def vjp(f: VectorFunction, *primals: Value | float) -> tuple[Outputs, Pullback]: ...
+def vjp(f: VectorFunction, *primals: Value | float) -> tuple[Outputs, Pullback]:
     """Reverse mode as a function: ``f(*primals)`` and its pullback.
 
     Args:
