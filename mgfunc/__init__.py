@@ -10,13 +10,14 @@ table instead of writing ``.grad`` fields, and training returns new models.
 >>> y.data, grads[x]
 (16.0, -8.0)
 
-The submodules ``datasets``, ``errors``, ``graph``, ``io``, ``losses``, ``nn``, ``optim``,
+The submodules ``curvature``, ``datasets``, ``errors``, ``graph``, ``io``, ``losses``, ``nn``, ``optim``,
 ``plot_data`` and ``trainer`` are loaded with the package; ``mgfunc.plots`` (matplotlib) is imported
 explicitly, so ``import mgfunc`` never loads matplotlib.
 """
 
 # Submodules, so that ``mgfunc.nn.MLP`` works after ``import mgfunc``. Each imports the core
 # modules it needs directly, so the order of these imports does not matter.
+from mgfunc import curvature as curvature
 from mgfunc import datasets as datasets
 from mgfunc import errors as errors
 from mgfunc import graph as graph
@@ -28,12 +29,14 @@ from mgfunc import plot_data as plot_data
 from mgfunc import trainer as trainer
 from mgfunc.backward import backward as backward
 from mgfunc.errors import DomainError as DomainError
+from mgfunc.errors import GradientCheckError as GradientCheckError
 from mgfunc.errors import InvalidTypeError as InvalidTypeError
 from mgfunc.errors import InvalidValueError as InvalidValueError
 from mgfunc.errors import MgfuncError as MgfuncError
 from mgfunc.errors import ModelFileError as ModelFileError
 from mgfunc.errors import TrainingDivergedError as TrainingDivergedError
 from mgfunc.errors import TrainingInterrupted as TrainingInterrupted
+from mgfunc.gradient_check import check_grads as check_grads
 from mgfunc.gradients import Gradients as Gradients
 from mgfunc.ops import add as add
 from mgfunc.ops import div as div
@@ -66,6 +69,7 @@ __version__ = "0.2.0"
 
 __all__ = [
     "DomainError",
+    "GradientCheckError",
     "Gradients",
     "InvalidTypeError",
     "InvalidValueError",
@@ -77,6 +81,7 @@ __all__ = [
     "__version__",
     "add",
     "backward",
+    "check_grads",
     "derivative",
     "div",
     "exp",

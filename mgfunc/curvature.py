@@ -130,15 +130,18 @@ def _dot(a: list[float], b: list[float]) -> float:
     return math.fsum(x * y for x, y in zip(a, b))
 
 
-def _lanczos(product: object, start: list[float], steps: int) -> tuple[list[float], list[float]]:
+def _lanczos(
+    product: Callable[[tuple[float, ...]], tuple[Value | float, ...]],
+    start: list[float],
+    steps: int,
+) -> tuple[list[float], list[float]]:
     """The tridiagonal matrix (diagonal, off-diagonal) of ``steps`` Lanczos iterations."""
-    assert callable(product)
     norm = math.sqrt(_dot(start, start))
     basis = [[x / norm for x in start]]
     diagonal: list[float] = []
     off_diagonal: list[float] = []
     for j in range(steps):
-        w = [float(x) for x in product(tuple(basis[j]))]
+        w = [x.data if isinstance(x, Value) else x for x in product(tuple(basis[j]))]
         diagonal.append(_dot(w, basis[j]))
         # Full reorthogonalization (twice is enough), so rounding never lets a direction
         # return and duplicate an eigenvalue.

@@ -735,7 +735,7 @@ class Hessian(_Transform):
         columns = [
             hessian_vector_floats(order, output, {variable: 1.0})[1] for variable in call.variables
         ]
-        return tuple(tuple(column[v] for column in columns) for v in call.variables)
+        return tuple(tuple(column.get(v, 0.0) for column in columns) for v in call.variables)
 
 
 def hessian(f: ScalarFunction) -> _HessianFunction:
@@ -778,7 +778,7 @@ class HessianVectorProduct(_Transform):
             return (0.0,) * len(arguments)
         seeds = dict(zip(call.variables, cast(tuple[float, ...], direction)))
         motion = hessian_vector_floats(topological_order(output), output, seeds)[1]
-        return tuple(motion[v] for v in call.variables)
+        return tuple(motion.get(v, 0.0) for v in call.variables)
 
 
 def hvp(f: ScalarFunction) -> _HessianVectorFunction:
