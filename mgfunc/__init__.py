@@ -10,9 +10,9 @@ table instead of writing ``.grad`` fields, and training returns new models.
 >>> y.data, grads[x]
 (16.0, -8.0)
 
-The submodules ``curvature``, ``datasets``, ``errors``, ``graph``, ``io``, ``losses``, ``nn``, ``optim``,
-``plot_data`` and ``trainer`` are loaded with the package; ``mgfunc.plots`` (matplotlib) is imported
-explicitly, so ``import mgfunc`` never loads matplotlib.
+The submodules ``curvature``, ``datasets``, ``errors``, ``graph``, ``io``, ``losses``, ``nn``,
+``optim``, ``plot_data`` and ``trainer`` are loaded with the package; ``mgfunc.plots``
+(matplotlib) is imported explicitly, so ``import mgfunc`` never loads matplotlib.
 """
 
 # Submodules, so that ``mgfunc.nn.MLP`` works after ``import mgfunc``. Each imports the core
