@@ -19,6 +19,7 @@ from typing import Protocol
 
 __all__ = [
     "DomainError",
+    "GradientCheckError",
     "InvalidTypeError",
     "InvalidValueError",
     "LearningRateError",
@@ -98,6 +99,13 @@ class DomainError(InvalidValueError):
 
 class InvalidTypeError(MgfuncError, TypeError):
     """An argument has a type that is not accepted."""
+
+
+class GradientCheckError(MgfuncError, AssertionError):
+    """:func:`mgfunc.check_grads` found a derivative that disagrees with finite differences.
+
+    The message names the argument, the order, the mode and the two numbers.
+    """
 
 
 class ModelFileError(MgfuncError, ValueError):
