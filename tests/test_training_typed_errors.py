@@ -3,6 +3,7 @@ still types ``.run`` without importing the trainer."""
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from pathlib import Path
 
@@ -44,9 +45,19 @@ USER_SCRIPT = textwrap.dedent(
 def run_mypy(tmp_path: Path, source: str) -> tuple[str, int]:
     script = tmp_path / "user_script.py"
     script.write_text(source)
-    stdout, stderr, status = api.run(
-        ["--strict", "--warn-unreachable", "--no-incremental", "--cache-dir=/dev/null", str(script)]
-    )
+    limit = sys.getrecursionlimit()
+    try:
+        stdout, stderr, status = api.run(
+            [
+                "--strict",
+                "--warn-unreachable",
+                "--no-incremental",
+                "--cache-dir=/dev/null",
+                str(script),
+            ]
+        )
+    finally:
+        sys.setrecursionlimit(limit)  # mypy raises it for the whole process
     return stdout + stderr, status
 
 
