@@ -522,7 +522,7 @@ def _spec(chart: object) -> dict[str, object]:
     if not isinstance(chart, alt.TopLevelMixin):
         raise InvalidTypeError(
             f"chart must be an Altair chart, got {describe(chart)}; pass for example "
-            "mgfunc.charts.dataset_chart(moons(100))"
+            "mgfunc.vega.dataset_chart(moons(100))"
         )
     spec: dict[str, object] = chart.to_dict()
     return spec

@@ -14,7 +14,7 @@ import altair as alt
 import pytest
 from PIL import Image
 
-from mgfunc import charts, plot_data, plots
+from mgfunc import plot_data, plots, vega
 from mgfunc.datasets import Dataset, blobs, moons, split, yin_yang
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.losses import cross_entropy, logistic, max_margin
@@ -68,7 +68,7 @@ def tooltip_fields(layer: Mapping[str, object]) -> list[str]:
 
 def test_the_dataset_chart_has_a_row_and_a_tooltip_per_point() -> None:
     data = yin_yang(30, seed=1)
-    spec = charts.dataset_chart(data, width=300, height=200).to_dict()
+    spec = vega.dataset_chart(data, width=300, height=200).to_dict()
     rows = layer_values(spec, spec)
     assert [(row["x"], row["y"], row["label"]) for row in rows] == [
         (p.x, p.y, p.label) for p in plot_data.dataset_points(data)
@@ -81,9 +81,9 @@ def test_the_dataset_chart_has_a_row_and_a_tooltip_per_point() -> None:
 
 def test_the_class_colours_are_those_of_the_matplotlib_plots() -> None:
     # the same class has the same colour whichever library draws it
-    assert charts.CLASS_COLORS == plots._CLASS_COLORS
-    spec = charts.dataset_chart(blobs(20, classes=4, seed=0)).to_dict()
-    assert spec["encoding"]["color"]["scale"]["range"] == list(charts.CLASS_COLORS[:4])
+    assert vega.CLASS_COLORS == plots._CLASS_COLORS
+    spec = vega.dataset_chart(blobs(20, classes=4, seed=0)).to_dict()
+    assert spec["encoding"]["color"]["scale"]["range"] == list(vega.CLASS_COLORS[:4])
 
 
 def test_the_boundary_chart_draws_the_grid_and_the_points_with_their_loss(
@@ -91,7 +91,7 @@ def test_the_boundary_chart_draws_the_grid_and_the_points_with_their_loss(
 ) -> None:
     data, run = moons_run
     model = run.final_model
-    spec = charts.boundary_chart(model, data, h=0.5).to_dict()
+    spec = vega.boundary_chart(model, data, h=0.5).to_dict()
     background, foreground = spec["layer"]
     assert background["mark"]["type"] == "rect" and foreground["mark"]["type"] == "point"
     grid = plot_data.decision_boundary(model, data, h=0.5)
@@ -121,7 +121,7 @@ def test_the_boundary_chart_takes_any_number_of_classes(
     yin_yang_run: tuple[Dataset, TrainingRun],
 ) -> None:
     data, run = yin_yang_run
-    spec = charts.boundary_chart(run.final_model, data, h=0.4).to_dict()
+    spec = vega.boundary_chart(run.final_model, data, h=0.4).to_dict()
     background, foreground = spec["layer"]
     assert background["encoding"]["color"]["scale"]["domain"] == ["0", "1", "2"]
     points = layer_values(spec, foreground)
@@ -135,7 +135,7 @@ def test_the_boundary_chart_takes_any_number_of_classes(
 
 def test_point_rows_follow_the_loss_asked_for(moons_run: tuple[Dataset, TrainingRun]) -> None:
     data, run = moons_run
-    rows = charts.point_rows(run.final_model, data, loss=logistic)
+    rows = vega.point_rows(run.final_model, data, loss=logistic)
     for row, (x, y), sign in zip(rows, data.xs, data.ys):
         score = run.final_model.evaluate((x, y))[0]
         assert row["loss"] == pytest.approx(math.log1p(math.exp(-sign * score)))
@@ -150,12 +150,12 @@ def test_the_loss_and_accuracy_charts_show_validation_when_the_run_has_it(
         (plain, {"total", "data", "regularization"}),
         (validated, {"total", "data", "regularization", "validation"}),
     ):
-        spec = charts.loss_chart(run).to_dict()
+        spec = vega.loss_chart(run).to_dict()
         rows = layer_values(spec, spec)
         assert {row["metric"] for row in rows} == metrics
         assert len(rows) == len(plot_data.loss_history(run))
         assert tooltip_fields(spec) == ["step", "metric", "value"]
-    accuracy = charts.accuracy_chart(validated).to_dict()
+    accuracy = vega.accuracy_chart(validated).to_dict()
     assert {row["metric"] for row in layer_values(accuracy, accuracy)} == {
         "accuracy",
         "validation accuracy",
@@ -167,14 +167,14 @@ def test_the_loss_and_accuracy_charts_show_validation_when_the_run_has_it(
 def test_runs_and_datasets_side_by_side(moons_run: tuple[Dataset, TrainingRun]) -> None:
     data, run = moons_run
     other = train(MLP.create(2, [8, 1], seed=0), data, steps=3, learning_rate=0.1)
-    spec = charts.loss_comparison_chart({"long": run, "short": other}).to_dict()
+    spec = vega.loss_comparison_chart({"long": run, "short": other}).to_dict()
     rows = layer_values(spec, spec)
     assert [row["run"] for row in rows] == ["long"] * 6 + ["short"] * 3
     assert spec["encoding"]["color"]["sort"] == ["long", "short"]
     with pytest.raises(InvalidValueError, match="metric 'validation' is in none"):
-        charts.loss_comparison_chart({"long": run}, metric="validation")
+        vega.loss_comparison_chart({"long": run}, metric="validation")
 
-    facets = charts.datasets_chart({"moons": data, "three": yin_yang(12, seed=0)}).to_dict()
+    facets = vega.datasets_chart({"moons": data, "three": yin_yang(12, seed=0)}).to_dict()
     assert facets["facet"]["sort"] == ["moons", "three"]
     assert facets["columns"] == 2
     names = {row["dataset"] for row in layer_values(facets, facets)}
@@ -186,23 +186,23 @@ def test_bad_arguments_are_refused_before_any_work(
 ) -> None:
     data, run = moons_run
     with pytest.raises(InvalidTypeError, match="dataset must be a Dataset"):
-        charts.dataset_chart([(0.0, 1.0)])  # type: ignore[arg-type]
+        vega.dataset_chart([(0.0, 1.0)])  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError, match="width"):
-        charts.dataset_chart(data, width=0)
+        vega.dataset_chart(data, width=0)
     with pytest.raises(InvalidTypeError, match="run must be a TrainingRun"):
-        charts.loss_chart(data)  # type: ignore[arg-type]
+        vega.loss_chart(data)  # type: ignore[arg-type]
     with pytest.raises(InvalidTypeError, match="model must be an MLP"):
-        charts.boundary_chart(run, data)  # type: ignore[arg-type]
+        vega.boundary_chart(run, data)  # type: ignore[arg-type]
     with pytest.raises(InvalidTypeError, match="loss must be a loss function"):
-        charts.point_rows(run.final_model, data, loss="hinge")  # type: ignore[arg-type]
+        vega.point_rows(run.final_model, data, loss="hinge")  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError, match="h is the grid step"):
-        charts.boundary_chart(run.final_model, data, h=-1.0)
+        vega.boundary_chart(run.final_model, data, h=-1.0)
     with pytest.raises(InvalidTypeError, match="runs must be a non-empty mapping"):
-        charts.loss_comparison_chart([run])  # type: ignore[arg-type]
+        vega.loss_comparison_chart([run])  # type: ignore[arg-type]
     with pytest.raises(InvalidTypeError, match="datasets must be a non-empty mapping"):
-        charts.datasets_chart({})
+        vega.datasets_chart({})
     with pytest.raises(InvalidTypeError, match="chart must be an Altair chart"):
-        charts.to_png({"mark": "point"})  # type: ignore[arg-type]
+        vega.to_png({"mark": "point"})  # type: ignore[arg-type]
 
 
 def png_picture(png: bytes) -> Image.Image:
@@ -216,7 +216,7 @@ def test_a_chart_saves_offline_to_a_png_that_shows_the_classes(
     moons_run: tuple[Dataset, TrainingRun], tmp_path: Path
 ) -> None:
     data, run = moons_run
-    chart = charts.boundary_chart(run.final_model, data, h=0.25, width=400, height=300)
+    chart = vega.boundary_chart(run.final_model, data, h=0.25, width=400, height=300)
     path = tmp_path / "boundary.png"
     chart.save(path)  # Altair's own save renders with vl-convert, offline
     picture = png_picture(path.read_bytes())
@@ -226,25 +226,25 @@ def test_a_chart_saves_offline_to_a_png_that_shows_the_classes(
     assert colours is not None and len(colours) > 50  # not blank: fills, points, text
     # both class colours are drawn, as points (full colour) and as the background (faded)
     present = {colour for _count, colour in colours}
-    for hex_colour in charts.CLASS_COLORS[:2]:
+    for hex_colour in vega.CLASS_COLORS[:2]:
         rgb = tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
         assert rgb in present, hex_colour
-    doubled = png_picture(charts.to_png(chart, scale=2.0))
+    doubled = png_picture(vega.to_png(chart, scale=2.0))
     assert (doubled.width, doubled.height) == (2 * picture.width, 2 * picture.height)
 
 
 @pytest.fixture
 def offline_renderer() -> Iterator[None]:
     before = alt.renderers.active
-    charts.enable_offline_rendering()
+    vega.enable_offline_rendering()
     yield
     alt.renderers.enable(before)
 
 
 def test_offline_html_needs_no_network(moons_run: tuple[Dataset, TrainingRun]) -> None:
     data, _ = moons_run
-    first = charts.offline_html(charts.dataset_chart(data))
-    second = charts.offline_html(charts.dataset_chart(data))
+    first = vega.offline_html(vega.dataset_chart(data))
+    second = vega.offline_html(vega.dataset_chart(data))
     for page in (first, second):
         assert '<script type="module">' in page  # the bundle's names stay in its own scope
         assert not re.search(r"<script[^>]*\ssrc=|<link|@import", page)  # nothing fetched
@@ -257,9 +257,9 @@ def test_the_offline_renderer_shows_html_and_a_png(
 ) -> None:
     data, run = yin_yang_run
     for chart in (
-        charts.boundary_chart(run.final_model, data, h=0.5),
-        charts.loss_chart(run),
-        charts.datasets_chart({"a": data}),
+        vega.boundary_chart(run.final_model, data, h=0.5),
+        vega.loss_chart(run),
+        vega.datasets_chart({"a": data}),
     ):
         shown = chart._repr_mimebundle_()
         assert isinstance(shown, dict)  # what IPython displays
