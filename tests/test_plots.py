@@ -208,3 +208,46 @@ def test_importing_the_plots_needs_no_pyplot_and_no_display() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "False"
+
+
+# Every name mgfunc.plots exported while it was one module, before it became a package.
+EXPORTED_BEFORE_THE_PACKAGE = (
+    "ANIMATION_FIGSIZE",
+    "DPI",
+    "MAX_GRAPH_NODES",
+    "MAX_LAYER_WIDTH",
+    "SQUARE_FIGSIZE",
+    "WIDE_FIGSIZE",
+    "animate_training",
+    "figure_of",
+    "plot_accuracy",
+    "plot_datapoint_graph",
+    "plot_dataset",
+    "plot_decision_boundary",
+    "plot_graph",
+    "plot_loss",
+    "save_gif",
+)
+
+
+def test_every_name_still_imports_from_mgfunc_plots() -> None:
+    import mgfunc.plots
+
+    missing = [name for name in EXPORTED_BEFORE_THE_PACKAGE if not hasattr(mgfunc.plots, name)]
+    assert not missing
+    assert set(EXPORTED_BEFORE_THE_PACKAGE) <= set(mgfunc.plots.__all__)
+
+
+def test_only_the_plots_package_and_the_command_line_import_matplotlib() -> None:
+    package = Path(__file__).resolve().parent.parent / "mgfunc"
+    importers = {
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if any(
+            line.lstrip().startswith(("import matplotlib", "from matplotlib"))
+            for line in path.read_text(encoding="utf-8").splitlines()
+        )
+    }
+    assert "plots/charts.py" in importers  # the scan sees the imports it looks for
+    outside = sorted(name for name in importers if not name.startswith("plots/"))
+    assert outside == ["__main__.py"]
