@@ -14,12 +14,13 @@ import altair as alt
 import pytest
 from PIL import Image
 
-from mgfunc import plot_data, plots, vega
+from mgfunc import plot_data, vega
 from mgfunc.datasets import Dataset, blobs, moons, split, yin_yang
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.losses import cross_entropy, logistic, max_margin
 from mgfunc.nn import MLP
 from mgfunc.optim import adam
+from mgfunc.plots import _common
 from mgfunc.trainer import TrainingRun, train
 
 
@@ -81,7 +82,7 @@ def test_the_dataset_chart_has_a_row_and_a_tooltip_per_point() -> None:
 
 def test_the_class_colours_are_those_of_the_matplotlib_plots() -> None:
     # the same class has the same colour whichever library draws it
-    assert vega.CLASS_COLORS == plots._CLASS_COLORS
+    assert vega.CLASS_COLORS == _common._CLASS_COLORS
     spec = vega.dataset_chart(blobs(20, classes=4, seed=0)).to_dict()
     assert spec["encoding"]["color"]["scale"]["range"] == list(vega.CLASS_COLORS[:4])
 
