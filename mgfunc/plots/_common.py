@@ -34,9 +34,11 @@ __all__ = [
     "check_ax",
     "check_figsize",
     "class_color",
+    "class_count",
     "figure_of",
     "fill_boundary",
     "new_axes",
+    "rows_image",
     "scatter_classes",
     "set_boundary_limits",
 ]
@@ -169,26 +171,49 @@ class BoundaryImage:
         return len(self.xs) >= 2 and len(self.ys) >= 2
 
 
-def _signed_to_class(predicted: float) -> float:
-    return 1.0 if predicted > 0.0 else 0.0
-
-
 def boundary_image(
-    grid: Sequence[BoundaryRow], model: MLP, dataset: Dataset, h: float
+    xs: Sequence[float],
+    ys: Sequence[float],
+    predicted: Sequence[float],
+    model: MLP,
+    dataset: Dataset,
+    h: float,
 ) -> BoundaryImage:
-    """The rows of :func:`mgfunc.plot_data.decision_boundary` as a grid of class indices."""
-    width = sum(1 for row in grid if row.y == grid[0].y)  # rows run along x, then up in y
-    to_class = _signed_to_class if model.nout == 1 else float
+    """A grid of predicted classes, given in grid order (along x, then up in y), as a picture.
+
+    ``predicted`` holds :class:`mgfunc.plot_data.BoundaryRow`'s ``predicted`` values: a
+    one-output model's -1.0 / 1.0 become classes 0 and 1.
+    """
+    width = len(xs)
+    signed = model.nout == 1
+    classes = [1.0 if value > 0.0 else 0.0 for value in predicted] if signed else predicted
     return BoundaryImage(
-        xs=tuple(row.x for row in grid[:width]),
-        ys=tuple(grid[j].y for j in range(0, len(grid), width)),
-        classes=tuple(
-            tuple(to_class(row.predicted) for row in grid[j : j + width])
-            for j in range(0, len(grid), width)
-        ),
-        class_count=max(2, model.nout, dataset.classes),
+        xs=tuple(xs),
+        ys=tuple(ys),
+        classes=tuple(tuple(classes[j : j + width]) for j in range(0, len(classes), width)),
+        class_count=class_count(model, dataset),
         h=float(h),
     )
+
+
+def rows_image(
+    grid: Sequence[BoundaryRow], model: MLP, dataset: Dataset, h: float
+) -> BoundaryImage:
+    """The rows of :func:`mgfunc.plot_data.decision_boundary` as a picture."""
+    width = sum(1 for row in grid if row.y == grid[0].y)  # rows run along x, then up in y
+    return boundary_image(
+        [row.x for row in grid[:width]],
+        [grid[j].y for j in range(0, len(grid), width)],
+        [row.predicted for row in grid],
+        model,
+        dataset,
+        h,
+    )
+
+
+def class_count(model: MLP, dataset: Dataset) -> int:
+    """How many classes a boundary of ``model`` over ``dataset`` can show (at least 2)."""
+    return max(2, model.nout, dataset.classes)
 
 
 def fill_boundary(axes: Axes, image: BoundaryImage) -> Collection:

@@ -33,9 +33,9 @@ from mgfunc.plot_data import decision_boundary
 from mgfunc.plots._common import (
     DPI,
     BoundaryImage,
-    boundary_image,
     check_figsize,
     fill_boundary,
+    rows_image,
     scatter_classes,
     set_boundary_limits,
 )
@@ -240,7 +240,7 @@ def _frame(
     """A snapshot's frame: its boundary, and the loss and accuracy of its history row (of the
     run's final numbers for the final snapshot; None for a step that was not logged)."""
     grid = decision_boundary(model, dataset, h=h, padding=padding)
-    image = boundary_image(grid, model, dataset, h)
+    image = rows_image(grid, model, dataset, h)
     if step == run.steps:
         return _Frame(step, image, run.final_loss, run.final_accuracy)
     row = rows.get(step)

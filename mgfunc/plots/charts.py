@@ -21,10 +21,10 @@ from mgfunc.plot_data import accuracy_history, dataset_points, decision_boundary
 from mgfunc.plots._common import (
     SQUARE_FIGSIZE,
     WIDE_FIGSIZE,
-    boundary_image,
     check_ax,
     fill_boundary,
     new_axes,
+    rows_image,
     scatter_classes,
     set_boundary_limits,
 )
@@ -173,7 +173,7 @@ def plot_decision_boundary(
     """
     check_ax(ax)
     grid = decision_boundary(model, dataset, h=h, padding=padding)
-    image = boundary_image(grid, model, dataset, h)
+    image = rows_image(grid, model, dataset, h)
     axes = new_axes(ax, SQUARE_FIGSIZE)
     fill_boundary(axes, image)
     scatter_classes(axes, dataset)
