@@ -285,7 +285,7 @@ def _html_table(rows: tuple[dict[str, str | float], ...]) -> str:
     body = "".join(
         "<tr>"
         + "".join(
-            f"<td>{value:.4g}</td>"
+            f"<td>{value:.3g}</td>"
             if isinstance(value, float)
             else f"<td>{html.escape(value)}</td>"
             for value in row.values()
@@ -294,14 +294,14 @@ def _html_table(rows: tuple[dict[str, str | float], ...]) -> str:
         for row in rows
     )
     return (
-        '<table class="dataframe mgfunc-optimizer"><thead><tr>'
+        '<table class="dataframe mgfunc-optimizer" style="font-size: 85%"><thead><tr>'
         f"{header}</tr></thead><tbody>{body}</tbody></table>"
     )
 
 
-def _png(figure: Figure) -> bytes:
+def _png(figure: Figure, dpi: int) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=72)
+    figure.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
@@ -411,9 +411,10 @@ class Playground:
         self.stop_button = widgets.Button(description="Stop", button_style="warning")
         self.reset_button = widgets.Button(description="Reset")
         self.status = widgets.HTML(value="")
-        self.neurons_image = widgets.Image(format="png")
-        self.loss_image = widgets.Image(format="png")
-        self.optimizer_table = widgets.HTML(value="")
+        # Drawn at their own size: a stretched picture blurs, and the table needs its room.
+        self.neurons_image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.loss_image = widgets.Image(format="png", layout=widgets.Layout(width="400px"))
+        self.optimizer_table = widgets.HTML(value="", layout=widgets.Layout(margin="0 0 0 12px"))
         self.train_button.on_click(self.on_train)
         self.stop_button.on_click(self.on_stop)
         self.reset_button.on_click(self.on_reset)
@@ -566,12 +567,12 @@ class Playground:
         with self._lock:
             neurons = plots.plot_neurons(model, self.train_data, h=self.h)
             self.neurons_figure = neurons
-            self.neurons_image.value = _png(neurons)
+            self.neurons_image.value = _png(neurons, dpi=90)
             if self.run is not None and self.run.history:
-                loss_figure = Figure(figsize=(5.5, 3.2), layout="constrained")
+                loss_figure = Figure(figsize=(5.0, 3.0), layout="constrained")
                 plots.plot_loss(self.run, ax=loss_figure.add_subplot())
                 self.loss_figure = loss_figure
-                self.loss_image.value = _png(loss_figure)
+                self.loss_image.value = _png(loss_figure, dpi=80)
                 self.optimizer_rows = optimizer_rows(self.run, self.train_data)
             else:
                 self.loss_figure = None
