@@ -144,13 +144,14 @@ def dataset_chart(dataset: Dataset, *, width: int = 420, height: int = 420) -> a
 
     >>> from mgfunc.datasets import yin_yang
     >>> spec = dataset_chart(yin_yang(30, seed=0)).to_dict()
-    >>> spec["encoding"]["color"]["scale"]["domain"]
-    ['0', '1', '2']
+    >>> spec["encoding"]["color"]["scale"]["domain"]  # the dataset's class names
+    ['yin', 'yang', 'dots']
     """
     size = _size(width, height)
+    points = dataset_points(dataset)  # checks the dataset
+    names = _names(dataset.class_names, _classes(dataset))
     rows = [
-        {"x": row.x, "y": row.y, "label": row.label, "class": str(row.label)}
-        for row in dataset_points(dataset)
+        {"x": row.x, "y": row.y, "label": row.label, "class": names[row.label]} for row in points
     ]
     name = str(dataset.metadata.get("name", "dataset"))
     chart: alt.Chart = (  # Altair types its mark and encode methods as returning Any
@@ -159,7 +160,7 @@ def dataset_chart(dataset: Dataset, *, width: int = 420, height: int = 420) -> a
         .encode(
             x=alt.X("x:Q"),
             y=alt.Y("y:Q"),
-            color=_class_color(_classes(dataset)),
+            color=_class_color(names),
             tooltip=[_number("x"), _number("y"), alt.Tooltip("label:N")],
         )
         .properties(**size)
@@ -196,22 +197,23 @@ def datasets_chart(
         )
     size = _size(width, height)
     count = whole_number(columns, "columns", least=1, example="2")
-    rows: list[dict[str, PointValue]] = []
-    classes = 2
-    for name, dataset in datasets.items():
-        points = dataset_points(dataset)
-        classes = max(classes, _classes(dataset))
-        rows.extend(
-            {"dataset": str(name), "x": p.x, "y": p.y, "label": p.label, "class": str(p.label)}
-            for p in points
-        )
+    points = {str(name): dataset_points(dataset) for name, dataset in datasets.items()}
+    classes = max(_classes(dataset) for dataset in datasets.values())
+    # The datasets' own class names when they agree, else "class 0", "class 1", ...
+    shared = {dataset.class_names for dataset in datasets.values()}
+    names = _names(shared.pop() if len(shared) == 1 else (), classes)
+    rows: list[dict[str, PointValue]] = [
+        {"dataset": name, "x": p.x, "y": p.y, "label": p.label, "class": names[p.label]}
+        for name, rows_of_one in points.items()
+        for p in rows_of_one
+    ]
     chart: alt.FacetChart = (  # Altair types its mark and encode methods as returning Any
         alt.Chart(alt.InlineData(values=rows))
         .mark_point(filled=True, size=45, opacity=0.9)
         .encode(
             x=alt.X("x:Q"),
             y=alt.Y("y:Q"),
-            color=_class_color(classes),
+            color=_class_color(names),
             tooltip=[alt.Tooltip("dataset:N"), _number("x"), _number("y"), alt.Tooltip("label:N")],
         )
         .properties(**size)
@@ -361,6 +363,7 @@ def boundary_chart(
     grid = decision_boundary(model, dataset, h=h, padding=padding)
     points = point_rows(model, dataset, loss=loss)
     classes = max(_classes(dataset), model.nout if model.nout > 1 else 2)
+    names = _names(dataset.class_names, classes)
     half = float(h) / 2.0
     cells = [
         {
@@ -372,11 +375,11 @@ def boundary_chart(
             "y1": row.y + half,
             "score": row.score,
             "predicted": _signed_or_index(row.predicted, model.nout),
-            "class": str(_signed_or_index(row.predicted, model.nout)),
+            "class": names[_signed_or_index(row.predicted, model.nout)],
         }
         for row in grid
     ]
-    colors = _class_color(classes)
+    colors = _class_color(names)
     plane = alt.Scale(nice=False, zero=False)
     # Altair types its mark and encode methods as returning Any: the annotations say what they are.
     background: alt.Chart = (
@@ -392,7 +395,9 @@ def boundary_chart(
         )
     )
     foreground: alt.Chart = (
-        alt.Chart(alt.InlineData(values=[{**row, "class": str(row["label"])} for row in points]))
+        alt.Chart(
+            alt.InlineData(values=[{**row, "class": names[int(row["label"])]} for row in points])
+        )
         .mark_point(filled=True, size=90, stroke="black", strokeWidth=1, opacity=1.0)
         .encode(
             x=alt.X("x:Q"),
@@ -551,10 +556,16 @@ def _curves(
     return chart
 
 
-def _class_color(classes: int) -> alt.Color:
-    names = [str(k) for k in range(classes)]
-    palette = [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(classes)]
-    return alt.Color("class:N", scale=alt.Scale(domain=names, range=palette), title="class")
+def _names(given: Sequence[str], classes: int) -> list[str]:
+    """A legend name per class: the dataset's own, then ``class k`` for any beyond them."""
+    names = [str(name) for name in given[:classes]]
+    return names + [f"class {k}" for k in range(len(names), classes)]
+
+
+def _class_color(names: Sequence[str]) -> alt.Color:
+    """Colour by class name, class k in ``CLASS_COLORS[k]``, the legend in class order."""
+    palette = [CLASS_COLORS[k % len(CLASS_COLORS)] for k in range(len(names))]
+    return alt.Color("class:N", scale=alt.Scale(domain=list(names), range=palette), title="class")
 
 
 def _number(field: str, format: str = ".3f") -> alt.Tooltip:

@@ -77,7 +77,8 @@ def test_the_dataset_chart_has_a_row_and_a_tooltip_per_point() -> None:
     assert tooltip_fields(spec) == ["x", "y", "label"]
     assert (spec["width"], spec["height"]) == (300, 200)
     scale = spec["encoding"]["color"]["scale"]
-    assert scale["domain"] == ["0", "1", "2"]
+    assert scale["domain"] == ["yin", "yang", "dots"]  # the legend names the classes
+    assert [row["class"] for row in rows] == [data.class_names[p.label] for p in data.points]
 
 
 def test_the_class_colours_are_those_of_the_matplotlib_plots() -> None:
@@ -101,7 +102,8 @@ def test_the_boundary_chart_draws_the_grid_and_the_points_with_their_loss(
     assert [cell["score"] for cell in cells] == [row.score for row in grid]
     # a one-output model's -1 / 1 predictions are drawn as classes 0 / 1
     assert {cell["predicted"] for cell in cells} <= {0, 1}
-    assert all(cell["class"] == str(cell["predicted"]) for cell in cells)
+    names = ["label -1", "label +1"]  # moons' class names, in class order
+    assert all(cell["class"] == names[int(str(cell["predicted"]))] for cell in cells)
     assert all(number(cell["x1"]) - number(cell["x0"]) == pytest.approx(0.5) for cell in cells)
     assert tooltip_fields(background) == ["x", "y", "score", "predicted"]
     assert tooltip_fields(foreground) == ["x", "y", "label", "predicted", "correct", "loss"]
@@ -124,7 +126,7 @@ def test_the_boundary_chart_takes_any_number_of_classes(
     data, run = yin_yang_run
     spec = vega.boundary_chart(run.final_model, data, h=0.4).to_dict()
     background, foreground = spec["layer"]
-    assert background["encoding"]["color"]["scale"]["domain"] == ["0", "1", "2"]
+    assert background["encoding"]["color"]["scale"]["domain"] == ["yin", "yang", "dots"]
     points = layer_values(spec, foreground)
     outputs = run.final_model.evaluate_many(data.xs)
     assert [p["predicted"] for p in points] == [list(o).index(max(o)) for o in outputs]
@@ -178,8 +180,12 @@ def test_runs_and_datasets_side_by_side(moons_run: tuple[Dataset, TrainingRun]) 
     facets = vega.datasets_chart({"moons": data, "three": yin_yang(12, seed=0)}).to_dict()
     assert facets["facet"]["sort"] == ["moons", "three"]
     assert facets["columns"] == 2
-    names = {row["dataset"] for row in layer_values(facets, facets)}
-    assert names == {"moons", "three"}
+    rows = layer_values(facets, facets)
+    assert {row["dataset"] for row in rows} == {"moons", "three"}
+    # names that differ between the datasets give way to class numbers
+    assert facets["spec"]["encoding"]["color"]["scale"]["domain"] == ["class 0", "class 1", "class 2"]
+    same = vega.datasets_chart({"a": data, "b": moons(5, seed=1)}).to_dict()
+    assert same["spec"]["encoding"]["color"]["scale"]["domain"] == ["label -1", "label +1"]
 
 
 def test_bad_arguments_are_refused_before_any_work(
