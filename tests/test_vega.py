@@ -183,7 +183,8 @@ def test_runs_and_datasets_side_by_side(moons_run: tuple[Dataset, TrainingRun]) 
     rows = layer_values(facets, facets)
     assert {row["dataset"] for row in rows} == {"moons", "three"}
     # names that differ between the datasets give way to class numbers
-    assert facets["spec"]["encoding"]["color"]["scale"]["domain"] == ["class 0", "class 1", "class 2"]
+    domain = facets["spec"]["encoding"]["color"]["scale"]["domain"]
+    assert domain == ["class 0", "class 1", "class 2"]
     same = vega.datasets_chart({"a": data, "b": moons(5, seed=1)}).to_dict()
     assert same["spec"]["encoding"]["color"]["scale"]["domain"] == ["label -1", "label +1"]
 
