@@ -490,7 +490,10 @@ class Playground:
         self.train_data, self.validation_data = make_data(settings)
         self.model = make_model(settings)
         self.run = None
-        self._draw(self.model)
+        try:
+            self._draw(self.model)
+        except MgfuncError as error:  # e.g. more neurons than there is room to draw
+            self._fail(error)
 
     def on_train(self, _button: object) -> None:
         """Train ``steps`` more steps (in the background unless ``background`` is False)."""
@@ -565,7 +568,13 @@ class Playground:
 
     def _draw(self, model: MLP) -> None:
         with self._lock:
-            neurons = plots.plot_neurons(model, self.train_data, h=self.h)
+            if len(model.layers) > 1:
+                neurons: Figure = plots.plot_neurons(model, self.train_data, h=self.h)
+            else:  # no hidden layer, no neuron maps: the boundary alone
+                neurons = Figure(figsize=(4.5, 3.6), layout="constrained")
+                plots.plot_decision_boundary(
+                    model, self.train_data, h=self.h, ax=neurons.add_subplot()
+                )
             self.neurons_figure = neurons
             self.neurons_image.value = _png(neurons, dpi=90)
             if self.run is not None and self.run.history:

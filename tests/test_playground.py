@@ -205,3 +205,23 @@ def test_optimizer_rows_name_every_parameter_and_read_the_state() -> None:
         assert by_name[name]["velocity"] == velocity
     plain = resume(train(model, data, steps=1, learning_rate=0.1), data, steps=1)
     assert set(optimizer_rows(plain, data)[0]) == {"parameter", "value", "gradient"}
+
+
+def test_a_linear_model_and_an_impossible_batch_are_shown_not_raised(
+    playground: Playground,
+) -> None:
+    playground.hidden.value = ""  # no hidden layer: no neuron maps, the boundary alone
+    assert error_of(playground) is None and playground.model.layers[0].nout == 1
+    figure = playground.neurons_figure
+    assert figure is not None and len(figure.axes) == 1 and neuron_maps(playground) == 0
+    playground.train_button.click()
+    assert playground.step == 6
+    playground.batch_size.value = 100  # more than the 32 training points
+    playground.train_button.click()
+    assert playground.step == 0
+    error = error_of(playground)
+    assert error is not None and "batch_size" in error
+    assert "batch_size" in playground.status.value
+    playground.hidden.value = "300"  # more maps than plot_neurons draws
+    error = error_of(playground)
+    assert error is not None and "256" in error
