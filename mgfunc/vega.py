@@ -20,6 +20,7 @@ JavaScript. ``chart.save("chart.png")`` or :func:`to_png` renders offline with v
 
 from __future__ import annotations
 
+import functools
 import json
 import secrets
 from collections.abc import Mapping, Sequence
@@ -43,7 +44,6 @@ from mgfunc.trainer import TrainingRun, _data
 __all__ = [
     "CLASS_COLORS",
     "OFFLINE_RENDERER",
-    "Chart",
     "accuracy_chart",
     "boundary_chart",
     "dataset_chart",
@@ -56,9 +56,6 @@ __all__ = [
     "point_rows",
     "to_png",
 ]
-
-Chart = alt.Chart | alt.LayerChart | alt.FacetChart
-"""What the functions of this module return: an Altair chart, layered or faceted."""
 
 # One colour per class index, the same as mgfunc.plots draws (a test keeps them equal): the
 # two-class demo's red and blue first, then colour-blind-safe hues (cycled past ten).
@@ -422,11 +419,11 @@ def boundary_chart(
     )
 
 
-def to_png(chart: Chart, *, scale: float = 1.0) -> bytes:
+def to_png(chart: alt.TopLevelMixin, *, scale: float = 1.0) -> bytes:
     """The chart as PNG bytes, rendered offline by vl-convert (no browser, no network).
 
     Args:
-        chart: an Altair chart (from this module or your own).
+        chart: any Altair chart (from this module or your own, layered or concatenated).
         scale: the pixel density: 2.0 doubles the width and the height.
 
     Returns:
@@ -435,10 +432,10 @@ def to_png(chart: Chart, *, scale: float = 1.0) -> bytes:
     Raises:
         InvalidTypeError: ``chart`` is not an Altair chart.
     """
-    return vl_convert.vegalite_to_png(_spec(chart), scale=scale)
+    return _png(_spec(chart), scale)
 
 
-def offline_html(chart: Chart) -> str:
+def offline_html(chart: alt.TopLevelMixin) -> str:
     """An HTML fragment that draws the chart interactively with no network access.
 
     The Vega, Vega-Lite and vega-embed scripts (about 900 kB, from vl-convert) travel inside
@@ -453,7 +450,10 @@ def offline_html(chart: Chart) -> str:
     Raises:
         InvalidTypeError: ``chart`` is not an Altair chart.
     """
-    spec = _spec(chart)
+    return _html(_spec(chart))
+
+
+def _html(spec: dict[str, object]) -> str:
     element = f"mgfunc-chart-{secrets.token_hex(8)}"
     options = {"actions": False, "renderer": "svg"}
     # "</" cannot end the script early inside JSON strings once written as "<\/".
@@ -468,7 +468,7 @@ def offline_html(chart: Chart) -> str:
     )
 
 
-def offline_mimebundle(chart: Chart) -> dict[str, str | bytes]:
+def offline_mimebundle(chart: alt.TopLevelMixin) -> dict[str, str | bytes]:
     """What a notebook shows for ``chart``: :func:`offline_html`, a PNG for viewers that run
     no JavaScript, and a line of text.
 
@@ -482,11 +482,7 @@ def offline_mimebundle(chart: Chart) -> dict[str, str | bytes]:
     Raises:
         InvalidTypeError: ``chart`` is not an Altair chart.
     """
-    return {
-        "text/html": offline_html(chart),
-        "image/png": to_png(chart),
-        "text/plain": f"<mgfunc chart: {type(chart).__name__}>",
-    }
+    return _mimebundle(_spec(chart))
 
 
 def enable_offline_rendering() -> None:
@@ -501,26 +497,26 @@ def enable_offline_rendering() -> None:
 
 
 def _render_offline(spec: dict[str, object], **_metadata: object) -> dict[str, str | bytes]:
-    return offline_mimebundle(_chart_of(spec))
+    """Altair's renderer protocol: the chart's spec in, what to display out."""
+    return _mimebundle(spec)
 
 
-def _chart_of(spec: dict[str, object]) -> Chart:
-    """The chart a spec describes, of the class that can hold it."""
-    if "layer" in spec:
-        return alt.LayerChart.from_dict(spec)
-    if "facet" in spec:
-        return alt.FacetChart.from_dict(spec)
-    return alt.Chart.from_dict(spec)
+def _mimebundle(spec: dict[str, object]) -> dict[str, str | bytes]:
+    return {
+        "text/html": _html(spec),
+        "image/png": _png(spec, 1.0),
+        "text/plain": "<mgfunc.vega chart: shown as HTML, or as a PNG without JavaScript>",
+    }
 
 
-_bundle: list[str] = []
+def _png(spec: dict[str, object], scale: float) -> bytes:
+    return vl_convert.vegalite_to_png(spec, scale=scale)
 
 
+@functools.cache
 def _vega_bundle() -> str:
-    """vl-convert's bundle of Vega, Vega-Lite and vega-embed, built once per process."""
-    if not _bundle:
-        _bundle.append(vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed;"))
-    return _bundle[0]
+    """vl-convert's bundle of Vega, Vega-Lite and vega-embed (about 1 s), built once."""
+    return vl_convert.javascript_bundle("window.vegaEmbed = vegaEmbed;")
 
 
 def _spec(chart: object) -> dict[str, object]:

@@ -268,6 +268,7 @@ def test_the_offline_renderer_shows_html_and_a_png(
         vega.boundary_chart(run.final_model, data, h=0.5),
         vega.loss_chart(run),
         vega.datasets_chart({"a": data}),
+        vega.dataset_chart(data) | vega.loss_chart(run),  # any Altair chart, side by side too
     ):
         shown = chart._repr_mimebundle_()
         assert isinstance(shown, dict)  # what IPython displays
