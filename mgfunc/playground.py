@@ -36,12 +36,13 @@ from matplotlib.figure import Figure
 from mgfunc import backward, plots
 from mgfunc._checks import describe
 from mgfunc._frozen import immutable
+from mgfunc._training_checks import points
 from mgfunc.datasets import Dataset, blobs, moons, spiral, split, yin_yang
 from mgfunc.errors import InvalidTypeError, InvalidValueError, MgfuncError
 from mgfunc.losses import LossFunction, cross_entropy, logistic, max_margin
 from mgfunc.nn import MLP, parameters
 from mgfunc.optim import AdamState, Optimizer, SGDState, adam, adamw, sgd
-from mgfunc.trainer import TrainingRun, _data, resume, train
+from mgfunc.trainer import TrainingRun, resume, train
 
 if TYPE_CHECKING:
     import ipywidgets
@@ -253,7 +254,7 @@ def optimizer_rows(
         raise InvalidValueError("run has no optimizer state; pass what mgfunc.trainer.train made")
     model = run.final_model
     loss = run.config.loss
-    targets = _data(loss, model, dataset, "dataset").targets
+    targets = points(loss, model, dataset, "dataset").targets
     grads = backward(loss(model, dataset.xs, targets, alpha).total_loss)
     params = parameters(model)
     names = parameter_names(model)

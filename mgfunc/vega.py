@@ -29,6 +29,7 @@ import altair as alt
 import vl_convert
 
 from mgfunc._checks import describe, whole_number
+from mgfunc._training_checks import points as loss_points
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.losses import LossFunction, cross_entropy, max_margin
@@ -39,7 +40,7 @@ from mgfunc.plot_data import (
     decision_boundary,
     loss_history,
 )
-from mgfunc.trainer import TrainingRun, _data
+from mgfunc.trainer import TrainingRun
 
 __all__ = [
     "CLASS_COLORS",
@@ -106,7 +107,7 @@ def point_rows(
     """
     chosen = _loss_for(model, loss)
     points = dataset_points(dataset)  # checks the dataset
-    targets = _data(chosen, model, dataset, "dataset").targets
+    targets = loss_points(chosen, model, dataset, "dataset").targets
     outputs = model.evaluate_many([(point.x, point.y) for point in points])
     rows = []
     for point, target, output in zip(points, targets, outputs):
