@@ -29,3 +29,9 @@ def test_the_docs_build_in_strict_mode(tmp_path: Path) -> None:
     api_page = (site / "api" / "nn" / "index.html").read_text()
     assert "apply_gradients" in api_page
     assert 'class="language-pycon"' in api_page  # the doctest examples render as code
+    # The guides link their pictures as ../docs/images/ (for GitHub); the hook points them at
+    # the site's images/ folder, where the pictures are.
+    notes = (site / "guides" / "design_notes" / "index.html").read_text()
+    for picture in ("tanh_derivatives.png", "sharpness.png"):
+        assert f'src="../../images/{picture}"' in notes, picture
+        assert (site / "images" / picture).is_file(), picture
