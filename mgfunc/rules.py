@@ -32,6 +32,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
+from mgfunc._frozen import immutable
 from mgfunc.errors import DomainError
 from mgfunc.value import Value
 
@@ -42,6 +43,7 @@ Series = list[float]
 """Taylor coefficients ``c0, c1, ..., c_order`` of a node: ``c_k`` is its k-th derivative / k!."""
 
 
+@immutable()
 @attrs.frozen
 class Rule:
     """One operation's derivative rules (see the module docstring)."""

@@ -34,6 +34,7 @@ from typing import Protocol, TypeAlias, cast, overload
 import attrs
 
 from mgfunc._checks import describe, real_number
+from mgfunc._frozen import immutable
 from mgfunc.backward import backward
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.folds import (
@@ -85,6 +86,7 @@ def _stack() -> list[tuple[Value, ...]]:
     return stack
 
 
+@immutable()
 @attrs.frozen
 class _Call:
     """One transform call: its fresh variables, the arguments f receives, and what is outer."""
@@ -265,6 +267,7 @@ def _taylor(
     return 0.0 if coefficients is None else math.factorial(order) * coefficients[order]
 
 
+@immutable()
 @attrs.frozen
 class _Transform:
     function: Callable[..., object]
@@ -277,6 +280,7 @@ class _Transform:
         return _positions(argnums, len(args))
 
 
+@immutable()
 @attrs.frozen
 class ValueAndGradient(_Transform):
     """``value_and_grad(f)`` or ``value_and_grad(f, argnums=(i, j))``: ``(value, gradient)``."""
@@ -291,6 +295,7 @@ class ValueAndGradient(_Transform):
         return _gradients(self.function, args, self._positions(self.argnums, args))
 
 
+@immutable()
 @attrs.frozen
 class Gradient(_Transform):
     """``grad(f)`` or ``grad(f, argnums=(i, j))``: the gradient, a tuple."""
@@ -305,6 +310,7 @@ class Gradient(_Transform):
         return _gradients(self.function, args, self._positions(self.argnums, args))[1]
 
 
+@immutable()
 @attrs.frozen
 class ValueAndDerivative(_Transform):
     """``value_and_grad(f, argnums=i)``: ``(value, df/dx_i)``."""
@@ -320,6 +326,7 @@ class ValueAndDerivative(_Transform):
         return value, slope
 
 
+@immutable()
 @attrs.frozen
 class Derivative(_Transform):
     """``derivative(f)`` or ``grad(f, argnums=i)``, nested ``order`` times: one number.
@@ -570,6 +577,7 @@ def _data(output: Value | float) -> float:
     return output.data if isinstance(output, Value) else output
 
 
+@immutable()
 @attrs.frozen
 class Pullback:
     """What :func:`vjp` returns beside the value: ``cotangent -> one entry per primal``."""
@@ -665,6 +673,7 @@ class _JacobianRowsFunction(Protocol):
     def __call__(self, *args: Value | float) -> tuple[tuple[Value | float, ...], ...]: ...
 
 
+@immutable()
 @attrs.frozen
 class Jacobian(_Transform):
     """``jacobian(f)``: one row per output of ``f``, a flat tuple for one output."""
@@ -717,6 +726,7 @@ class _HessianFunction(Protocol):
     def __call__(self, *args: Value | float) -> tuple[tuple[Value | float, ...], ...]: ...
 
 
+@immutable()
 @attrs.frozen
 class Hessian(_Transform):
     """``hessian(f)``: the n x n matrix of second derivatives, a tuple of rows."""
@@ -759,6 +769,7 @@ class _HessianVectorFunction(Protocol):
     ) -> tuple[Value | float, ...]: ...
 
 
+@immutable()
 @attrs.frozen
 class HessianVectorProduct(_Transform):
     """``hvp(f)``: ``(primals, vector) -> Hessian @ vector``, without forming the Hessian."""
