@@ -29,6 +29,7 @@ from mgfunc.io import (
 )
 from mgfunc.nn import ACTIVATIONS, MLP, Layer, Neuron, parameters
 from mgfunc.trainer import HistoryRow, TrainingRun, train
+from tests.unwritable import unwritable
 
 # Every finite float, subnormals and -0.0 included.
 FLOATS = st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=True)
@@ -462,3 +463,48 @@ def test_history_validation_columns_round_trip(tmp_path: Path) -> None:
     assert [row["val_loss"] for row in rows] == [row.val_loss for row in run.history]
     without = json.loads(history_to_json(train(MLP.create(2, [4, 1], seed=2), data, steps=1)))
     assert without["rows"][0]["val_loss"] is None and without["rows"][0]["val_accuracy"] is None
+
+
+# A file that cannot be written: the error names the path the user chose and what to do.
+
+
+def test_saving_into_a_missing_folder_names_the_path_and_says_to_create_it(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "missing-folder" / "model.json"
+    with pytest.raises(FileNotFoundError) as raised:
+        save_model(MLP.create(2, [1], seed=0), target)
+    message = str(raised.value)
+    assert f"cannot write {str(target)!r}" in message
+    assert f"the folder {str(target.parent)!r} does not exist; create it first" in message
+    assert ".tmp" not in message
+    assert not (tmp_path / "missing-folder").exists()
+
+
+def test_saving_into_an_unwritable_folder_names_the_path_and_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with unwritable(tmp_path / "locked", monkeypatch) as folder:
+        target = folder / "out.json"
+        saves: list[Callable[[Path], None]] = [
+            lambda path: save_model(MLP.create(2, [1], seed=0), path),
+            lambda path: save_history([], path),
+        ]
+        for save in saves:
+            with pytest.raises(PermissionError) as raised:
+                save(target)
+            message = str(raised.value)
+            assert f"cannot write {str(target)!r}" in message, message
+            assert "choose a folder you can write to" in message and ".tmp" not in message
+        assert os.listdir(folder) == []
+
+
+def test_saving_onto_a_folder_names_it(tmp_path: Path) -> None:
+    folder = tmp_path / "model.json"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError) as raised:
+        save_model(MLP.create(2, [1], seed=0), folder)
+    assert str(raised.value).endswith(
+        f"cannot write {str(folder)!r}: it is a folder; name a file instead"
+    )
+    assert os.listdir(folder) == [] and os.listdir(tmp_path) == ["model.json"]

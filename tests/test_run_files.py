@@ -36,6 +36,7 @@ from mgfunc.losses import cross_entropy, logistic, max_margin
 from mgfunc.nn import MLP, Layer, Neuron
 from mgfunc.optim import AdamState, SGDState, adam, adamw, sgd
 from mgfunc.trainer import HistoryRow, TrainingRun, resume, train
+from tests.unwritable import unwritable
 
 FLOATS = st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=True)
 EXTREMES = st.sampled_from(
@@ -349,9 +350,35 @@ def test_an_unsaveable_run_is_refused_before_writing(tmp_path: Path, name: str) 
 def test_a_write_that_fails_leaves_no_temporary_file(tmp_path: Path) -> None:
     folder = tmp_path / "run.json"
     folder.mkdir()  # os.replace cannot put a file in place of a folder
-    with pytest.raises(OSError, match=r"run\.json"):
+    with pytest.raises(IsADirectoryError, match=r"run\.json': it is a folder; name a file"):
         save_run(train(MODEL, DATA, steps=1), folder)
     assert os.listdir(tmp_path) == ["run.json"] and os.listdir(folder) == []
+
+
+def test_a_run_saved_into_a_missing_folder_names_the_path_and_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError) as raised:
+        save_run(train(MODEL, DATA, steps=1), "missing-folder/run.json")
+    assert str(raised.value) == (
+        "[Errno 2] cannot write 'missing-folder/run.json': the folder 'missing-folder' does not "
+        "exist; create it first, or choose a folder that exists"
+    )
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_run_saved_into_an_unwritable_folder_names_the_path_and_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = train(MODEL, DATA, steps=1)
+    with unwritable(tmp_path / "locked", monkeypatch) as folder:
+        with pytest.raises(PermissionError) as raised:
+            save_run(run, folder / "run.json")
+        assert os.listdir(folder) == []
+    message = str(raised.value)
+    assert f"cannot write {str(folder / 'run.json')!r}: " in message
+    assert message.endswith("; choose a folder you can write to") and ".tmp" not in message
 
 
 # Tampered and inconsistent run files: each refused with the file and the field's path.
