@@ -129,10 +129,13 @@ def prepare_folder(folder: PathArgument) -> Path:
             f"cannot use {str(target)!r} as a folder: it is a file; choose another folder",
         ) from None
     except OSError as error:
-        raise _naming(error, target, creating=True) from None
-    with replacing(target / ".mgfunc-write-test"):
-        pass
-    (target / ".mgfunc-write-test").unlink()
+        raise _naming(error, target, "create the folder") from None
+    probe = target / f".mgfunc-write-test.{secrets.token_hex(6)}"
+    try:
+        os.close(os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        probe.unlink()
+    except OSError as error:
+        raise _naming(error, target, "write in the folder") from None
     return target
 
 
@@ -145,14 +148,12 @@ def _flush_to_disk(path: Path) -> None:
         os.close(descriptor)
 
 
-def _naming(error: OSError, target: Path, *, creating: bool = False) -> OSError:
+def _naming(error: OSError, target: Path, action: str = "write") -> OSError:
     """``error`` told about ``target``, the path the user chose, with what to do about it."""
-    folder = target.parent if not creating else target
-    what = f"create the folder {str(target)!r}" if creating else f"write {str(target)!r}"
     reason = error.strerror or str(error)
     advice = {
-        errno.ENOENT: f"the folder {str(folder)!r} does not exist; create it first, or choose "
-        "a folder that exists",
+        errno.ENOENT: f"the folder {str(target.parent)!r} does not exist; create it first, or "
+        "choose a folder that exists",
         errno.EACCES: f"{reason}; choose a folder you can write to",
         errno.EPERM: f"{reason}; choose a folder you can write to",
         errno.EROFS: f"{reason}; choose a folder on a disk you can write to",
@@ -161,7 +162,7 @@ def _naming(error: OSError, target: Path, *, creating: bool = False) -> OSError:
         errno.ENOSPC: f"{reason}; free some space or choose another disk",
         errno.ENAMETOOLONG: f"{reason}; choose a shorter name",
     }.get(error.errno if error.errno is not None else -1, reason)
-    message = f"cannot {what}: {advice}"
+    message = f"cannot {action} {str(target)!r}: {advice}"
     if error.errno is None:
         return type(error)(message)
     return OSError(error.errno, message)  # the subclass of the errno, as Python picks it

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -27,24 +26,12 @@ from mgfunc.io import (
     save_history,
     save_model,
 )
-from mgfunc.nn import ACTIVATIONS, MLP, Layer, Neuron, parameters
+from mgfunc.nn import ACTIVATIONS, MLP, Layer, Neuron
 from mgfunc.trainer import HistoryRow, TrainingRun, train
+from tests.exact_floats import EXTREMES, FLOATS, bits, model_bits
 from tests.unwritable import unwritable
 
-# Every finite float, subnormals and -0.0 included.
-FLOATS = st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=True)
-EXTREMES = st.sampled_from(
-    [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1e-310]
-)
 LABELS = st.text(max_size=5)
-
-
-def bits(number: float) -> bytes:
-    return struct.pack("<d", number)
-
-
-def model_bits(model: MLP) -> list[tuple[bytes, str]]:
-    return [(bits(p.data), p.label) for p in parameters(model)]
 
 
 @st.composite

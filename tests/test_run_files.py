@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -36,24 +35,12 @@ from mgfunc.losses import cross_entropy, logistic, max_margin
 from mgfunc.nn import MLP, Layer, Neuron
 from mgfunc.optim import AdamState, SGDState, adam, adamw, sgd
 from mgfunc.trainer import HistoryRow, TrainingRun, resume, train
+from tests.exact_floats import EXTREMES, FLOATS, bits, model_bits
 from tests.unwritable import unwritable
-
-FLOATS = st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=True)
-EXTREMES = st.sampled_from(
-    [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1e-310]
-)
 
 DATA = moons(24, seed=7)
 VALIDATION = moons(12, seed=8)
 MODEL = MLP.create(2, [6, 1], seed=7)
-
-
-def bits(number: float) -> bytes:
-    return struct.pack("<d", number)
-
-
-def model_bits(model: MLP) -> list[tuple[bytes, str]]:
-    return [(bits(p.data), p.label) for p in model.parameters()]
 
 
 def run_bits(run: TrainingRun) -> list[object]:
