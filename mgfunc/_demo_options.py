@@ -21,6 +21,7 @@ from contextlib import contextmanager
 import attrs
 
 from mgfunc._checks import whole_number
+from mgfunc._frozen import immutable
 from mgfunc._random import Seed
 from mgfunc.datasets import Dataset, blobs, moons, spiral, split, yin_yang
 from mgfunc.errors import MgfuncError, TrainingDivergedError
@@ -111,6 +112,7 @@ def _options(names: Mapping[str, str]) -> Iterator[None]:
         raise OptionError(in_option_words(str(error), names)) from None
 
 
+@immutable()
 @attrs.frozen
 class Plan:
     """Everything the demo needs, built (and so checked) from the options before training."""
