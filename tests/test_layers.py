@@ -26,7 +26,17 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "foundation": (("errors", "_checks", "_frozen", "_random", "_files", "_document"), ()),
     # Autodiff on scalars: knows nothing of networks.
     "core": (
-        ("value", "backward", "gradients", "topology", "ops", "transforms", "forward", "rules"),
+        (
+            "value",
+            "backward",
+            "gradients",
+            "topology",
+            "ops",
+            "rules",
+            "folds",
+            "transforms",
+            "gradient_check",
+        ),
         ("foundation",),
     ),
     # Points and labels: knows nothing of networks.
@@ -37,7 +47,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "losses": (("losses", "curvature"), ("networks", "data", "core", "foundation")),
     # Training as a fold of steps.
     "training": (
-        ("trainer", "_training_checks"),
+        ("trainer", "_training_checks", "_training_records", "_training_step"),
         ("losses", "networks", "data", "core", "foundation"),
     ),
     # Seeing: plain rows for plotting, graph rows and DOT text, and the pictures.
