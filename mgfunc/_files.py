@@ -87,6 +87,11 @@ def replacing(path: PathArgument, *, suffix: str = "") -> Iterator[Path]:
             temporary.unlink(missing_ok=True)
             raise
     except OSError as error:
+        about = error.filename
+        if isinstance(about, os.PathLike):
+            about = os.fspath(about)
+        if about not in (None, os.fspath(temporary), os.fspath(target)):
+            raise  # about another file the writer reads or writes: its own words are right
         raise _naming(error, target) from None
 
 
@@ -141,7 +146,7 @@ def prepare_folder(folder: PathArgument) -> Path:
 
 def _flush_to_disk(path: Path) -> None:
     # What the writer wrote reaches the disk before the rename makes it the file.
-    descriptor = os.open(path, os.O_RDONLY)
+    descriptor = os.open(path, os.O_RDWR)  # some systems fsync only what is open for writing
     try:
         os.fsync(descriptor)
     finally:

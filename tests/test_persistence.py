@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mgfunc import InvalidTypeError, InvalidValueError, Value
+from mgfunc._files import replacing
 from mgfunc.datasets import moons
 from mgfunc.errors import ModelFileError
 from mgfunc.io import (
@@ -496,3 +497,13 @@ def test_saving_onto_a_folder_names_it(tmp_path: Path) -> None:
         f"cannot write {str(folder)!r}: it is a folder; name a file instead"
     )
     assert os.listdir(folder) == [] and os.listdir(tmp_path) == ["model.json"]
+
+
+def test_an_error_about_another_file_keeps_its_own_words(tmp_path: Path) -> None:
+    # The atomic write names the user's path only for errors about the file it writes.
+    target = tmp_path / "out.json"
+    with pytest.raises(FileNotFoundError) as raised, replacing(target):
+        (tmp_path / "missing" / "font.ttf").read_bytes()  # a writer's own input, missing
+    assert raised.value.filename == str(tmp_path / "missing" / "font.ttf")
+    assert "cannot write" not in str(raised.value)
+    assert os.listdir(tmp_path) == []  # the temporary file is gone, no target was made
