@@ -507,3 +507,20 @@ def test_an_error_about_another_file_keeps_its_own_words(tmp_path: Path) -> None
     assert raised.value.filename == str(tmp_path / "missing" / "font.ttf")
     assert "cannot write" not in str(raised.value)
     assert os.listdir(tmp_path) == []  # the temporary file is gone, no target was made
+
+
+def test_one_atomic_write_helper_writes_every_file() -> None:
+    # Every file mgfunc writes goes through mgfunc._files.replacing (io's JSON files, the
+    # command line's pictures): no other module renames a temporary file into place. The one
+    # module still doing its own is plots' save_gif, which the command line wraps in the helper.
+    package = Path(__file__).parents[1] / "mgfunc"
+    renaming = {
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if "os.replace(" in path.read_text(encoding="utf-8")
+    }
+    own_gif_writer = {
+        name for name in renaming if "def save_gif(" in (package / name).read_text(encoding="utf-8")
+    }
+    assert renaming - own_gif_writer == {"_files.py"}
+    assert len(own_gif_writer) <= 1
