@@ -21,6 +21,7 @@ from typing import NoReturn
 
 from matplotlib.animation import Animation
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from mgfunc import plots
 from mgfunc._demo_options import ADAM_LEARNING_RATE as ADAM_LEARNING_RATE
@@ -38,11 +39,17 @@ from mgfunc._demo_options import (
 from mgfunc._demo_options import ANIMATION_FRAMES as ANIMATION_FRAMES
 from mgfunc._files import prepare_folder, replacing, write_text
 from mgfunc.backward import backward
-from mgfunc.errors import MgfuncError, TrainingDivergedError, TrainingInterrupted
+from mgfunc.errors import MgfuncError
 from mgfunc.gradients import Gradients
 from mgfunc.graph import to_dot
 from mgfunc.nn import parameter_count
-from mgfunc.trainer import HistoryRow, TrainingRun, train
+from mgfunc.trainer import (
+    HistoryRow,
+    TrainingDivergedError,
+    TrainingInterrupted,
+    TrainingRun,
+    train,
+)
 from mgfunc.value import Value
 
 __all__ = ["main"]
@@ -57,13 +64,14 @@ _DESCRIPTION = """\
 Train the official micrograd demo: a two-moons dataset, an MLP, full-batch gradient descent on
 the max-margin loss with L2 regularisation. Shows progress every 10 steps, prints a summary
 (parameters, initial and final loss, final accuracy, seconds), and writes into --out:
-dataset.png, loss.png, accuracy.png, decision_boundary.png, graph.png, graph.dot and
-datapoint_graph.png. The graph files show the small warm-up expression of the demo's section 1
-(x = -4; z = 2x + 2 + x; q = relu(z) + z x; h = relu(z z); y = h + q + q x, with its
-gradients: y = -20, dy/dx = 46). datapoint_graph.png shows the first training point through
+dataset.png, loss.png, accuracy.png, decision_boundary.png, graph.png, graph.dot,
+datapoint_graph.png and neurons.png. The graph files show the small warm-up expression of the
+demo's section 1 (x = -4; z = 2x + 2 + x; q = relu(z) + z x; h = relu(z z); y = h + q + q x,
+with its gradients: y = -20, dy/dx = 46). datapoint_graph.png shows the first training point through
 the model before training, one box per neuron (its weights and bias summarised), with the
 point's max-margin loss and the gradients of the first step; it is left out when a layer is
-wider than 32."""
+wider than 32. neurons.png shows every hidden neuron of the trained model as a map over the
+plane, beside its decision boundary."""
 
 _DEMO_EPILOG = """\
 Beyond the official run: --dataset spiral, blobs (each with --classes K) or yin_yang (3
@@ -353,7 +361,7 @@ def _demo(plan: Plan, out: Path, quiet: bool) -> int:
 
     # Every picture is drawn before any file is written: an error leaves no partial output.
     y, grads = _warmup_expression()
-    figures = {
+    figures: dict[str, Axes | Figure] = {
         "dataset.png": plots.plot_dataset(dataset),
         "loss.png": plots.plot_loss(run),
         "accuracy.png": plots.plot_accuracy(run),
@@ -370,7 +378,14 @@ def _demo(plan: Plan, out: Path, quiet: bool) -> int:
             f"datapoint_graph.png left out: a layer wider than {plots.MAX_LAYER_WIDTH} "
             "neurons is too many boxes to read"
         )
-    written = [_write_png(axes, out / name) for name, axes in figures.items()]
+    hidden = sum(layers[:-1])
+    if 1 <= hidden <= plots.MAX_NEURON_MAPS:
+        figures["neurons.png"] = plots.plot_neurons(run.final_model, dataset, h=plan.h)
+    else:
+        say(
+            f"neurons.png left out: {hidden} hidden neurons (it draws 1 to {plots.MAX_NEURON_MAPS})"
+        )
+    written = [_write_png(drawn, out / name) for name, drawn in figures.items()]
     written.append(_write_dot(to_dot(y, grads), out / "graph.dot"))
     if animation is not None:
         written.append(_write_gif(animation, out / "training.gif"))
@@ -417,9 +432,10 @@ def _warmup_expression() -> tuple[Value, Gradients]:
 # error or Ctrl-C leaves the old file or none, never half a picture.
 
 
-def _write_png(axes: Axes, path: Path) -> Path:
+def _write_png(drawn: Axes | Figure, path: Path) -> Path:
+    figure = plots.figure_of(drawn) if isinstance(drawn, Axes) else drawn
     with replacing(path) as temporary:
-        plots.figure_of(axes).savefig(temporary, format="png")
+        figure.savefig(temporary, format="png")
     return path
 
 

@@ -158,11 +158,6 @@ def checked_plan(options: argparse.Namespace, train: Callable[..., TrainingRun])
         model = MLP.create(2, list(layers), seed=seed)
     with _options(_OPTIMIZER_OPTIONS):
         optimizer, optimizer_text = _optimizer(options)
-    rate = options.learning_rate
-    if rate is not None and not rate > 0.0:
-        # TODO(issue 21): mgfunc.optim refuses such a rate itself once its check lands; then
-        # this guard goes (the optimizer's message, in option words, says the same).
-        raise OptionError(f"--learning-rate must be a positive number, got {rate!r}")
     with _options({"steps": "--steps"}):
         # The demo draws the loss curve, so it takes at least one step (train takes 0 too).
         steps = whole_number(options.steps, "steps", least=1, example="100")

@@ -52,16 +52,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     # Seeing: plain rows for plotting, graph rows and DOT text, and the pictures.
     "seeing": (
-        (
-            "graph",
-            "plot_data",
-            "plots",
-            "_graph_picture",
-            "_layout",
-            "charts",
-            "vega",
-            "playground",
-        ),
+        ("graph", "plot_data", "plots", "vega", "playground"),
         ("training", "losses", "networks", "data", "core", "foundation"),
     ),
     # Files: the records of models, histories and runs.
@@ -86,11 +77,6 @@ EXCEPTIONS: dict[tuple[str, str], str] = {
     # method of the core that reaches back to the fold built on it.
     ("value", "backward"): "Value.backward() calls the backward fold",
     ("value", "gradients"): "Value.backward() returns a Gradients table (a type only)",
-}
-# Known, and on their way out: the exception classes name the trainer's run type for an
-# annotation (issue 22 removes this import: then delete this entry).
-PENDING: dict[tuple[str, str], str] = {
-    ("errors", "trainer"): "TrainingDivergedError.run is annotated with TrainingRun",
 }
 
 
@@ -179,7 +165,7 @@ def test_imports_go_to_the_same_layer_or_below() -> None:
         if imported == SURFACE:
             broken.append(f"{importer} imports the package mgfunc itself; import the module")
             continue
-        if (importer, imported) in EXCEPTIONS or (importer, imported) in PENDING:
+        if (importer, imported) in EXCEPTIONS:
             continue
         layer, target = _layer_of(importer), _layer_of(imported)
         if target != layer and target not in LAYERS[layer][1]:
@@ -237,9 +223,7 @@ def test_the_circle_finder_finds_circles() -> None:
 
 
 def test_no_import_circle_but_the_listed_exceptions() -> None:
-    edges = (
-        _edges() - set(EXCEPTIONS) - set(PENDING) - {edge for edge in _edges() if SURFACE in edge}
-    )
+    edges = _edges() - set(EXCEPTIONS) - {edge for edge in _edges() if SURFACE in edge}
     assert _circles(edges) == []
     # With the exceptions, the one circle is the one they explain, in the core.
-    assert _circles(_edges() - set(PENDING)) == [["backward", "gradients", "topology", "value"]]
+    assert _circles(_edges()) == [["backward", "gradients", "topology", "value"]]
