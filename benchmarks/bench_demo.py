@@ -41,6 +41,14 @@ with the official seed), so every variant trains on the same batches.
 - ``mgfunc`` / ``mgfunc-gc-paused``: ``max_margin`` on the batch + ``backward`` +
   ``sgd(...).update``, the cyclic GC on, or paused during each step.
 
+``higher-order`` (``higher_order.py``): the first to fourth derivative of a 30-operation
+polynomial at ``--points`` points (200), ms per point, by HIPS autograd, microjax and mgfunc,
+each nesting its own transform; and ``mgfunc.hvp`` of the demo loss against its gradient.
+
+``end-to-end`` (``end_to_end.py``): ``mgfunc demo --steps N`` (``--steps``) run in-process
+from start to end, with and without ``--animate``, timed part by part (import, training, each
+picture, each file written, the rest).
+
 Workloads still to come would be listed in ``PLANNED_WORKLOADS`` (none are pending): each
 becomes an entry of ``WORKLOADS``, with a floor of its own, once mgfunc has what it needs.
 
@@ -63,6 +71,8 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
+import end_to_end
+import higher_order
 from report import (
     compare_demo,
     compare_grid,
@@ -74,6 +84,11 @@ from report import (
 )
 from runs import ALPHA, BATCH_SIZE, GRID_H, Run, Settings
 from workloads import PLANNED_WORKLOADS, WORKLOADS, run_worker
+
+# Workloads of another shape than a training step or a grid, each run and reported by its own
+# module (its own workers, its own table).
+OTHER_WORKLOADS = {"higher-order": higher_order.WHAT, "end-to-end": end_to_end.WHAT}
+ALL_WORKLOADS = [*WORKLOADS, *OTHER_WORKLOADS]
 
 SCALING_SAMPLES = (50, 100, 200, 400, 800)
 SCALING_WIDTHS = ((8, 8, 1), (16, 16, 1), (32, 32, 1))
@@ -146,8 +161,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--workloads",
-        default=",".join(WORKLOADS),
-        help=f"comma-separated workloads to run (default {','.join(WORKLOADS)})",
+        default=",".join(ALL_WORKLOADS),
+        help=f"comma-separated workloads to run (default {','.join(ALL_WORKLOADS)})",
     )
     parser.add_argument(
         "--grid-h", type=float, default=GRID_H, help=f"the grid's step (default {GRID_H})"
@@ -189,16 +204,22 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         default=BATCH_SIZE,
         help=f"points per step of the mini-batch workload (default {BATCH_SIZE})",
     )
+    parser.add_argument(
+        "--points",
+        type=int,
+        default=higher_order.POINTS,
+        help=f"points of the higher-order workload (default {higher_order.POINTS})",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
-    for name in ("steps", "samples", "repeats", "scaling_steps", "batch_size"):
+    for name in ("steps", "samples", "repeats", "scaling_steps", "batch_size", "points"):
         if getattr(options, name) < (0 if name == "steps" else 1):
             parser.error(f"--{name.replace('_', '-')} is too small")
     if not options.grid_h > 0.0:
         parser.error("--grid-h must be positive")
-    unknown = set(options.workloads.split(",")) - set(WORKLOADS)
+    unknown = set(options.workloads.split(",")) - set(ALL_WORKLOADS)
     if unknown:
-        parser.error(f"--workloads: unknown {sorted(unknown)}; choose from {list(WORKLOADS)}")
+        parser.error(f"--workloads: unknown {sorted(unknown)}; choose from {ALL_WORKLOADS}")
     batches = "mini-batch" in options.workloads.split(",") and not options.worker
     if batches and options.batch_size > options.samples:
         parser.error(
@@ -229,9 +250,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         # With the JSON on stdout, the readable table goes to stderr.
         print(line, file=sys.stderr if to_stdout else sys.stdout)
 
+    chosen_names = options.workloads.split(",")
     jobs = [
         (workload.name, variant.name)
-        for workload in (WORKLOADS[name] for name in options.workloads.split(","))
+        for workload in (WORKLOADS[name] for name in chosen_names if name in WORKLOADS)
         for variant in workload.variants
         if not (options.skip_micrograd_gc and variant.slow)
     ]
@@ -272,6 +294,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = report["workloads"]
     assert isinstance(results, dict)
     for name in options.workloads.split(","):
+        if name in OTHER_WORKLOADS:
+            continue
         chosen = median_runs([run for run in runs if run.workload == name])
         out("")
         out(f"{name}: {WORKLOADS[name].what}")
@@ -297,6 +321,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             },
             "comparison": comparison,
         }
+    if "higher-order" in chosen_names:
+        if not to_stdout:
+            print("... higher-order", flush=True)
+        out("")
+        out(f"higher-order: {higher_order.WHAT}")
+        results["higher-order"], agreed = higher_order.run(options.points, options.repeats, out)
+        agree = agree and agreed
+    if "end-to-end" in chosen_names:
+        if not to_stdout:
+            print("... end-to-end", flush=True)
+        out("")
+        out(f"end-to-end: {end_to_end.WHAT}")
+        results["end-to-end"] = end_to_end.run(options.steps, options.repeats, out)
     out("")
     for name, what in PLANNED_WORKLOADS.items():
         out(f"{name}: pending ({what})")
