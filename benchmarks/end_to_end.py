@@ -128,12 +128,12 @@ def run(steps: int, repeats: int, say: Callable[[str], None]) -> dict[str, objec
         report[variant] = median
         total, training = median["total"], median.get("train", 0.0)
         say(f"mgfunc {variant} --steps {steps}: {total:.2f} s of CPU in all (median run)")
-        say(f"  {'part':<26}{'s':>8}{'share':>8}{'x train':>9}")
+        say(f"  {'part':<29}{'s':>8}{'share':>8}{'x train':>9}")
         for part, seconds in sorted(median.items(), key=lambda item: -item[1]):
             if part == "total":
                 continue
             versus = f"{seconds / training:>8.2f}x" if training > 0.0 else "        -"
-            say(f"  {part:<26}{seconds:>8.3f}{seconds / total:>8.0%}{versus}")
+            say(f"  {part:<29}{seconds:>8.3f}{seconds / total:>8.0%}{versus}")
     return report
 
 
