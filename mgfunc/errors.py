@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # only for the annotation: the trainer imports this module
 
 __all__ = [
     "DomainError",
+    "GradientCheckError",
     "InvalidTypeError",
     "InvalidValueError",
     "MgfuncError",
@@ -45,6 +46,13 @@ class DomainError(InvalidValueError):
 
 class InvalidTypeError(MgfuncError, TypeError):
     """An argument has a type that is not accepted."""
+
+
+class GradientCheckError(MgfuncError, AssertionError):
+    """:func:`mgfunc.check_grads` found a derivative that disagrees with finite differences.
+
+    The message names the argument, the order, the mode and the two numbers.
+    """
 
 
 class ModelFileError(MgfuncError, ValueError):

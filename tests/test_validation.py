@@ -126,17 +126,17 @@ CASES: dict[str, Case] = {
         r"gradients are looked up by Value, got str 'x'",
     ),
     "grad not callable": (
-        lambda: grad(3),
+        lambda: grad(3),  # type: ignore[call-overload]
         InvalidTypeError,
         r"f must be a function of Values, got int 3",
     ),
     "value_and_grad not callable": (
-        lambda: value_and_grad(None),
+        lambda: value_and_grad(None),  # type: ignore[call-overload]
         InvalidTypeError,
         r"f must be a function",
     ),
     "grad argument": (
-        lambda: grad(lambda x: x * x)("2"),
+        lambda: grad(lambda x: x * x)("2"),  # type: ignore[call-overload]
         InvalidTypeError,
         r"argument 0 must be a real number, got str '2'",
     ),
