@@ -41,7 +41,7 @@ with the official seed), so every variant trains on the same batches.
 - ``mgfunc`` / ``mgfunc-gc-paused``: ``max_margin`` on the batch + ``backward`` +
   ``sgd(...).update``, the cyclic GC on, or paused during each step.
 
-``higher-order`` (``higher_order.py``): the first to fourth derivative of a 30-operation
+``higher-order`` (``derivatives.py``): the first to fourth derivative of a 30-operation
 polynomial at ``--points`` points (200), ms per point, by HIPS autograd, microjax and mgfunc,
 each nesting its own transform; and ``mgfunc.hvp`` of the demo loss against its gradient.
 
@@ -55,7 +55,7 @@ becomes an entry of ``WORKLOADS``, with a floor of its own, once mgfunc has what
 The benchmark is split by what each part is: ``runs.py`` (settings, data, the result record),
 ``references.py`` (micrograd and the floor), ``workloads.py`` (mgfunc's variants and the
 registry), ``report.py`` (medians, ratios, tables), and the workloads of another shape,
-``higher_order.py`` (derivatives of order 1 to 4 and the Hessian-vector product, against HIPS
+``derivatives.py`` (derivatives of order 1 to 4 and the Hessian-vector product, against HIPS
 autograd and microjax) and ``end_to_end.py`` (``mgfunc demo`` from start to end, part by part).
 This file is the command line: it spawns the workers and prints the report.
 
@@ -71,8 +71,8 @@ import subprocess
 import sys
 from collections.abc import Sequence
 
+import derivatives
 import end_to_end
-import higher_order
 from report import (
     compare_demo,
     compare_grid,
@@ -87,7 +87,7 @@ from workloads import PLANNED_WORKLOADS, WORKLOADS, run_worker
 
 # Workloads of another shape than a training step or a grid, each run and reported by its own
 # module (its own workers, its own table).
-OTHER_WORKLOADS = {"higher-order": higher_order.WHAT, "end-to-end": end_to_end.WHAT}
+OTHER_WORKLOADS = {"higher-order": derivatives.WHAT, "end-to-end": end_to_end.WHAT}
 ALL_WORKLOADS = [*WORKLOADS, *OTHER_WORKLOADS]
 
 SCALING_SAMPLES = (50, 100, 200, 400, 800)
@@ -207,8 +207,8 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--points",
         type=int,
-        default=higher_order.POINTS,
-        help=f"points of the higher-order workload (default {higher_order.POINTS})",
+        default=derivatives.POINTS,
+        help=f"points of the higher-order workload (default {derivatives.POINTS})",
     )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
@@ -325,8 +325,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not to_stdout:
             print("... higher-order", flush=True)
         out("")
-        out(f"higher-order: {higher_order.WHAT}")
-        results["higher-order"], agreed = higher_order.run(options.points, options.repeats, out)
+        out(f"higher-order: {derivatives.WHAT}")
+        results["higher-order"], agreed = derivatives.run(options.points, options.repeats, out)
         agree = agree and agreed
     if "end-to-end" in chosen_names:
         if not to_stdout:

@@ -45,7 +45,7 @@ import mgfunc
 from mgfunc.datasets import moons
 from mgfunc.errors import MgfuncError
 from mgfunc.losses import max_margin
-from mgfunc.nn import MLP, Layer, Neuron, parameters
+from mgfunc.nn import MLP, parameters, with_parameters
 
 C = 0.25
 ROUNDS = 10
@@ -157,7 +157,7 @@ def measure_hvp() -> Orders:
     vector = tuple(1.0 if i % 2 == 0 else -1.0 for i in range(len(primals)))
 
     def loss(*values: mgfunc.Value | float) -> mgfunc.Value:
-        return max_margin(holding(model, values), data.xs, data.ys, ALPHA).total_loss
+        return max_margin(with_parameters(model, values), data.xs, data.ys, ALPHA).total_loss
 
     hvp_times, gradient_times = [], []
     try:
@@ -174,27 +174,6 @@ def measure_hvp() -> Orders:
         "mgfunc-hvp",
         hvp_ms=1e3 * statistics.median(hvp_times),
         gradient_ms=1e3 * statistics.median(gradient_times),
-    )
-
-
-def holding(model: MLP, values: Sequence[mgfunc.Value | float]) -> MLP:
-    """``model``'s shape with ``values`` as its parameters (numbers become leaves), built with
-    the classes' own constructors, which take any Values."""
-    nodes = iter([v if isinstance(v, mgfunc.Value) else mgfunc.Value(v) for v in values])
-    return MLP(
-        layers=[
-            Layer(
-                neurons=[
-                    Neuron(
-                        weights=[next(nodes) for _ in neuron.weights],
-                        bias=next(nodes),
-                        nonlinear=neuron.nonlinear,
-                    )
-                    for neuron in layer.neurons
-                ]
-            )
-            for layer in model.layers
-        ]
     )
 
 
