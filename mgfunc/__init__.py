@@ -34,8 +34,6 @@ from mgfunc.errors import InvalidTypeError as InvalidTypeError
 from mgfunc.errors import InvalidValueError as InvalidValueError
 from mgfunc.errors import MgfuncError as MgfuncError
 from mgfunc.errors import ModelFileError as ModelFileError
-from mgfunc.errors import TrainingDivergedError as TrainingDivergedError
-from mgfunc.errors import TrainingInterrupted as TrainingInterrupted
 from mgfunc.gradient_check import check_grads as check_grads
 from mgfunc.gradients import Gradients as Gradients
 from mgfunc.ops import add as add
@@ -50,6 +48,9 @@ from mgfunc.ops import sigmoid as sigmoid
 from mgfunc.ops import sub as sub
 from mgfunc.ops import tanh as tanh
 from mgfunc.topology import topological_order as topological_order
+from mgfunc.trainer import LearningRateError as LearningRateError
+from mgfunc.trainer import TrainingDivergedError as TrainingDivergedError
+from mgfunc.trainer import TrainingInterrupted as TrainingInterrupted
 from mgfunc.transforms import derivative as derivative
 from mgfunc.transforms import grad as grad
 from mgfunc.transforms import hessian as hessian
@@ -73,6 +74,7 @@ __all__ = [
     "Gradients",
     "InvalidTypeError",
     "InvalidValueError",
+    "LearningRateError",
     "MgfuncError",
     "ModelFileError",
     "TrainingDivergedError",

@@ -17,17 +17,24 @@ from pathlib import Path
 from typing import NoReturn
 
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 
 from mgfunc import plots
 from mgfunc.backward import backward
 from mgfunc.datasets import Dataset, blobs, moons, spiral, split, yin_yang
-from mgfunc.errors import MgfuncError, TrainingInterrupted
+from mgfunc.errors import MgfuncError
 from mgfunc.gradients import Gradients
 from mgfunc.graph import to_dot
 from mgfunc.losses import cross_entropy, max_margin
 from mgfunc.nn import MLP, parameter_count
 from mgfunc.optim import Optimizer, adam, adamw, sgd
-from mgfunc.trainer import HistoryRow, TrainingRun, official_micrograd_learning_rate, train
+from mgfunc.trainer import (
+    HistoryRow,
+    TrainingInterrupted,
+    TrainingRun,
+    official_micrograd_learning_rate,
+    train,
+)
 from mgfunc.value import Value
 
 __all__ = ["main"]
@@ -48,13 +55,14 @@ _DESCRIPTION = """\
 Train the official micrograd demo: a two-moons dataset, an MLP, full-batch gradient descent on
 the max-margin loss with L2 regularisation. Shows progress every 10 steps, prints a summary
 (parameters, initial and final loss, final accuracy, seconds), and writes into --out:
-dataset.png, loss.png, accuracy.png, decision_boundary.png, graph.png, graph.dot and
-datapoint_graph.png. The graph files show the small warm-up expression of the demo's section 1
-(x = -4; z = 2x + 2 + x; q = relu(z) + z x; h = relu(z z); y = h + q + q x, with its
-gradients: y = -20, dy/dx = 46). datapoint_graph.png shows the first training point through
+dataset.png, loss.png, accuracy.png, decision_boundary.png, graph.png, graph.dot,
+datapoint_graph.png and neurons.png. The graph files show the small warm-up expression of the
+demo's section 1 (x = -4; z = 2x + 2 + x; q = relu(z) + z x; h = relu(z z); y = h + q + q x,
+with its gradients: y = -20, dy/dx = 46). datapoint_graph.png shows the first training point through
 the model before training, one box per neuron (its weights and bias summarised), with the
 point's max-margin loss and the gradients of the first step; it is left out when a layer is
-wider than 32."""
+wider than 32. neurons.png shows every hidden neuron of the trained model as a map over the
+plane, beside its decision boundary."""
 
 _DEMO_EPILOG = """\
 Beyond the official run: --dataset spiral, blobs (each with --classes K) or yin_yang (3
@@ -447,7 +455,7 @@ def _demo(options: argparse.Namespace) -> int:
 
     # Every picture is drawn before any file is written: an error leaves no partial output.
     y, grads = _warmup_expression()
-    figures = {
+    figures: dict[str, Axes | Figure] = {
         "dataset.png": plots.plot_dataset(dataset),
         "loss.png": plots.plot_loss(run),
         "accuracy.png": plots.plot_accuracy(run),
@@ -465,6 +473,13 @@ def _demo(options: argparse.Namespace) -> int:
         say(
             f"datapoint_graph.png left out: a layer wider than {plots.MAX_LAYER_WIDTH} "
             "neurons is too many boxes to read"
+        )
+    hidden = sum(layers[:-1])
+    if 1 <= hidden <= plots.MAX_NEURON_MAPS:
+        figures["neurons.png"] = plots.plot_neurons(run.final_model, dataset, h=options.h)
+    else:
+        say(
+            f"neurons.png left out: {hidden} hidden neurons (it draws 1 to {plots.MAX_NEURON_MAPS})"
         )
     written = [_save(axes, out / name) for name, axes in figures.items()]
     dot = out / "graph.dot"
@@ -508,8 +523,8 @@ def _warmup_expression() -> tuple[Value, Gradients]:
     return y, backward(y)
 
 
-def _save(axes: Axes, path: Path) -> Path:
-    plots.figure_of(axes).savefig(path)
+def _save(drawn: Axes | Figure, path: Path) -> Path:
+    (plots.figure_of(drawn) if isinstance(drawn, Axes) else drawn).savefig(path)
     return path
 
 

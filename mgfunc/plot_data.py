@@ -34,12 +34,14 @@ __all__ = [
     "BoundaryRow",
     "HistoryRow",
     "MetricRow",
+    "NeuronGrid",
     "PointRow",
     "accuracy_history",
     "as_dicts",
     "dataset_points",
     "decision_boundary",
     "loss_history",
+    "neuron_grid",
     "training_history",
 ]
 
@@ -96,6 +98,31 @@ class BoundaryRow:
     def to_dict(self) -> dict[str, float]:
         """The row as a plain dict, e.g. for ``pandas.DataFrame``."""
         return attrs.asdict(self)
+
+
+@immutable()
+@attrs.frozen
+class NeuronGrid:
+    """Every neuron's output at every point of a grid over the plane, layer by layer.
+
+    ``xs`` and ``ys`` are the grid's axes (those of :func:`decision_boundary`);
+    ``layers[l][n][j * len(xs) + i]`` is the output of neuron ``n`` of layer ``l`` at
+    ``(xs[i], ys[j])``, its activation applied. The last layer is the model's output.
+    """
+
+    xs: tuple[float, ...]
+    ys: tuple[float, ...]
+    layers: tuple[tuple[tuple[float, ...], ...], ...]
+
+    @property
+    def outputs(self) -> tuple[tuple[float, ...], ...]:
+        """The model's outputs, one tuple per output in grid order: ``layers[-1]``."""
+        return self.layers[-1]
+
+    def predicted(self) -> tuple[float, ...]:
+        """The predicted class at each grid point, in grid order, by :class:`BoundaryRow`'s
+        rule: a one-output model's -1.0 or 1.0, else the index of the largest output."""
+        return tuple(_predicted(point) for point in zip(*self.outputs))
 
 
 class SupportsToDict(Protocol):
@@ -239,6 +266,56 @@ def decision_boundary(
     >>> len(rows), rows[0].x, rows[0].y
     (12, -2.0, -1.5)
     """
+    xs, ys = _grid_axes(model, dataset, h, padding)
+    rows = []
+    for y in ys:  # a line of the grid at a time: fast, and little memory beyond the rows
+        line = [(x, y) for x in xs]
+        for (x, _), outputs in zip(line, model.evaluate_many(line)):
+            rows.append(_boundary_row(x, y, outputs))
+    return tuple(rows)
+
+
+def neuron_grid(model: MLP, dataset: Dataset, h: float = 0.25, padding: float = 1.0) -> NeuronGrid:
+    """Every neuron's output on the grid of :func:`decision_boundary`, hidden layers included.
+
+    What a learner sees in a neuron map: each neuron as a function of the input point. The
+    numbers come from :meth:`mgfunc.nn.MLP.evaluate_many` run one layer at a time, so each is
+    exactly what ``model.forward`` computes for that neuron at that point.
+
+    Args:
+        model: an MLP taking 2 inputs.
+        dataset: the points whose bounding box, plus ``padding``, the grid covers.
+        h: the grid step (finite, positive).
+        padding: how far the grid extends beyond the data on every side (finite, at least 0).
+
+    Returns:
+        A frozen :class:`NeuronGrid`.
+
+    Raises:
+        InvalidTypeError: an argument has the wrong type.
+        InvalidValueError: as :func:`decision_boundary`.
+
+    >>> from mgfunc.datasets import blobs
+    >>> model = MLP.create(2, [3, 1], seed=0)
+    >>> grid = neuron_grid(model, blobs(2, noise=0.0), h=1.0)
+    >>> [len(layer) for layer in grid.layers], len(grid.layers[0][0]) == len(grid.xs) * len(grid.ys)
+    ([3, 1], True)
+    >>> grid.layers[0][2][5] == model.layers[0].neurons[2].evaluate((grid.xs[1], grid.ys[1]))
+    True
+    """
+    xs, ys = _grid_axes(model, dataset, h, padding)
+    inputs: tuple[tuple[float, ...], ...] = tuple((x, y) for y in ys for x in xs)
+    layers = []
+    for layer in model.layers:
+        inputs = MLP(layers=(layer,)).evaluate_many(inputs)
+        layers.append(tuple(zip(*inputs)))
+    return NeuronGrid(xs=tuple(xs), ys=tuple(ys), layers=tuple(layers))
+
+
+def _grid_axes(
+    model: MLP, dataset: Dataset, h: float, padding: float
+) -> tuple[list[float], list[float]]:
+    """The checked grid axes of :func:`decision_boundary`: x values, then y values."""
     _check_model(model)
     _check_dataset(dataset)
     if not dataset.points:
@@ -256,20 +333,18 @@ def decision_boundary(
             f"h={h!r} makes a grid of {len(xs)} x {len(ys)} = {len(xs) * len(ys):,} points, "
             f"more than {MAX_GRID_POINTS:,}; pass a larger h such as 0.25"
         )
-    rows = []
-    for y in ys:  # a line of the grid at a time: fast, and little memory beyond the rows
-        line = [(x, y) for x in xs]
-        for (x, _), outputs in zip(line, model.evaluate_many(line)):
-            rows.append(_boundary_row(x, y, outputs))
-    return tuple(rows)
+    return xs, ys
+
+
+def _predicted(outputs: Sequence[float]) -> float:
+    if len(outputs) == 1:
+        return 1.0 if outputs[0] > 0.0 else -1.0
+    return float(outputs.index(max(outputs)))
 
 
 def _boundary_row(x: float, y: float, outputs: Sequence[float]) -> BoundaryRow:
-    if len(outputs) == 1:
-        score = outputs[0]
-        return BoundaryRow(x=x, y=y, score=score, predicted=1.0 if score > 0.0 else -1.0)
-    best = max(outputs)
-    return BoundaryRow(x=x, y=y, score=best, predicted=float(outputs.index(best)))
+    score = outputs[0] if len(outputs) == 1 else max(outputs)
+    return BoundaryRow(x=x, y=y, score=score, predicted=_predicted(outputs))
 
 
 def _axis(coordinates: list[float], step: float, margin: float, name: str) -> list[float]:

@@ -221,7 +221,7 @@ def test_a_failed_rename_removes_the_finished_temporary_file(
         written.append(Path(source).read_bytes()[:6])  # the whole GIF was there
         raise StopError
 
-    monkeypatch.setattr("mgfunc.plots.os.replace", fail)
+    monkeypatch.setattr("mgfunc.plots.animation.os.replace", fail)
     with pytest.raises(StopError):
         save_gif(animation, tmp_path / "training.gif")
     assert written == [b"GIF89a"]

@@ -28,6 +28,7 @@ PLOTS = (
     "decision_boundary.png",
     "graph.png",
     "datapoint_graph.png",
+    "neurons.png",
 )
 OPTIONS = (
     "--out",

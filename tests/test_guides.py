@@ -49,6 +49,8 @@ PUBLIC_MODULES = (
     "mgfunc.trainer",
     "mgfunc.plot_data",
     "mgfunc.plots",
+    "mgfunc.vega",
+    "mgfunc.playground",
     "mgfunc.io",
     "mgfunc.errors",
 )

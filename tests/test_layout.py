@@ -1,4 +1,5 @@
-"""mgfunc._layout: ranks respect edges, long edges get virtual points, few crossings, no overlap."""
+"""mgfunc.plots._layout: ranks respect edges, long edges get virtual points, few crossings,
+no overlap."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mgfunc._layout import (
+from mgfunc.plots._layout import (
     Layout,
     Shape,
     VirtualPoint,

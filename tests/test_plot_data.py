@@ -17,12 +17,14 @@ from mgfunc.plot_data import (
     MAX_GRID_POINTS,
     BoundaryRow,
     MetricRow,
+    NeuronGrid,
     PointRow,
     accuracy_history,
     as_dicts,
     dataset_points,
     decision_boundary,
     loss_history,
+    neuron_grid,
     training_history,
 )
 from mgfunc.trainer import HistoryRow, TrainingRun, train
@@ -247,3 +249,40 @@ def test_decision_boundary_of_a_k_output_model_predicts_the_argmax_class(dataset
         outputs = model.evaluate((row.x, row.y))
         assert row.score == max(outputs) and row.predicted == float(outputs.index(max(outputs)))
     assert {row.predicted for row in rows} <= {0.0, 1.0, 2.0}
+
+
+def test_neuron_grid_holds_every_neuron_of_the_graph_forward_pass(
+    model: MLP, dataset: Dataset
+) -> None:
+    grid = neuron_grid(model, dataset, h=0.3)
+    assert isinstance(grid, NeuronGrid)
+    rows = decision_boundary(model, dataset, h=0.3)
+    assert [(x, y) for y in grid.ys for x in grid.xs] == [(row.x, row.y) for row in rows]
+    assert [len(layer) for layer in grid.layers] == [6, 6, 1]
+    for index in range(0, len(rows), 13):
+        values: tuple[Value, ...] = tuple(Value(v) for v in (rows[index].x, rows[index].y))
+        for layer, outputs in zip(model.layers, grid.layers):
+            values = layer(values)
+            # exactly: the same arithmetic as the graph, one neuron at a time
+            assert [neuron[index] for neuron in outputs] == [value.data for value in values]
+    assert grid.outputs == grid.layers[-1]
+    assert grid.predicted() == tuple(row.predicted for row in rows)
+    assert any(value == 0.0 for value in grid.layers[0][0] + grid.layers[0][1])  # ReLU's zeros
+
+
+def test_neuron_grid_predicts_the_argmax_class_of_a_k_output_model(dataset: Dataset) -> None:
+    model = MLP.create(2, [5, 3], seed=4)
+    grid = neuron_grid(model, dataset, h=0.5)
+    assert grid.predicted() == tuple(
+        row.predicted for row in decision_boundary(model, dataset, h=0.5)
+    )
+    assert len(set(grid.predicted())) > 1
+
+
+def test_neuron_grid_refuses_what_decision_boundary_refuses(model: MLP, dataset: Dataset) -> None:
+    with pytest.raises(InvalidValueError, match="h is the grid step"):
+        neuron_grid(model, dataset, h=0.0)
+    with pytest.raises(InvalidTypeError, match="model must be an MLP"):
+        neuron_grid("model", dataset)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match="2 inputs"):
+        neuron_grid(MLP.create(3, [2, 1], seed=0), dataset)

@@ -3,8 +3,8 @@
 :mod:`mgfunc.plots` turns a computation graph (``plot_graph``) or one datapoint through a model
 (``plot_datapoint_graph``) into a :class:`Picture`: a :class:`Box` per node with its text, the
 edges between boxes, a legend, headers and a title. This module also measures the boxes in
-inches and turns an edge's route from :mod:`mgfunc._layout` into straight and curved segments;
-plots.py lays the picture out and draws it.
+inches and turns an edge's route from :mod:`mgfunc.plots._layout` into straight and curved
+segments; :mod:`mgfunc.plots.graphs` lays the picture out and draws it.
 
 >>> from mgfunc import Value, backward
 >>> x = Value(3.0, label="x")
@@ -25,10 +25,10 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from mgfunc._frozen import immutable
-from mgfunc._layout import Point, Shape, assign_ranks
 from mgfunc.backward import backward
 from mgfunc.gradients import Gradients
 from mgfunc.nn import MLP
+from mgfunc.plots._layout import Point, Shape, assign_ranks
 from mgfunc.topology import topological_order
 from mgfunc.value import Value
 
@@ -46,7 +46,7 @@ __all__ = [
     "uniform_widths",
 ]
 
-# Inches at the natural size of a new figure (plots.py scales them all on a given Axes).
+# Inches at the natural size of a new figure (graphs.py scales them all on a given Axes).
 FONT_SIZE = 9.0
 OP_FONT_SIZE = 8.0
 CHAR_WIDTH = 0.602 / 72  # per point of font size: the advance of DejaVu Sans Mono

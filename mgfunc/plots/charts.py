@@ -1,0 +1,185 @@
+"""Charts of the data and of training: the points, the loss and accuracy curves, and the
+decision boundary over the plane.
+
+Each function draws on the ``Axes`` you pass, or on a new figure, and returns the Axes.
+
+>>> from mgfunc.datasets import moons
+>>> from mgfunc.nn import MLP
+>>> from mgfunc.trainer import train
+>>> ax = plot_loss(train(MLP.create(2, [4, 1], seed=0), moons(20, seed=0), steps=3))
+>>> [line.get_label() for line in ax.get_lines()]
+['total loss', 'data loss', 'regularization loss']
+"""
+
+from __future__ import annotations
+
+from matplotlib.axes import Axes
+
+from mgfunc.datasets import Dataset
+from mgfunc.nn import MLP
+from mgfunc.plot_data import accuracy_history, dataset_points, decision_boundary, loss_history
+from mgfunc.plots._common import (
+    SQUARE_FIGSIZE,
+    WIDE_FIGSIZE,
+    check_ax,
+    fill_boundary,
+    new_axes,
+    rows_image,
+    scatter_classes,
+    set_boundary_limits,
+)
+from mgfunc.trainer import TrainingRun
+
+__all__ = ["plot_accuracy", "plot_dataset", "plot_decision_boundary", "plot_loss"]
+
+
+def plot_dataset(dataset: Dataset, *, ax: Axes | None = None) -> Axes:
+    """A scatter plot of the points, one colour per class, with a legend naming the classes.
+
+    Args:
+        dataset: the points to draw.
+        ax: the Axes to draw on; None makes a new 6 x 6 inch figure.
+
+    Returns:
+        The Axes drawn on.
+
+    Raises:
+        InvalidTypeError: ``dataset`` is not a Dataset or ``ax`` is not an Axes.
+    """
+    rows = dataset_points(dataset)
+    axes = new_axes(ax, SQUARE_FIGSIZE)
+    scatter_classes(axes, dataset)
+    axes.set_aspect("equal", adjustable="datalim")
+    axes.set_title(f"{dataset.metadata.get('name', 'dataset')}: {len(rows)} points")
+    axes.set_xlabel("x")
+    axes.set_ylabel("y")
+    axes.legend(loc="best")
+    return axes
+
+
+def plot_loss(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
+    """The total, data and regularization loss against the step, and the validation loss when
+    the run measured one: a line each, with a legend.
+
+    Args:
+        run: the result of :func:`mgfunc.trainer.train`.
+        ax: the Axes to draw on; None makes a new 8 x 4 inch figure.
+
+    Returns:
+        The Axes drawn on.
+
+    Raises:
+        InvalidTypeError: ``run`` is not a TrainingRun or ``ax`` is not an Axes.
+    """
+    rows = loss_history(run)
+    axes = new_axes(ax, WIDE_FIGSIZE)
+    for metric, style in (
+        ("total", "-"),
+        ("data", "--"),
+        ("regularization", ":"),
+        ("validation", "-."),
+    ):
+        picked = [row for row in rows if row.metric == metric]
+        if not picked:
+            continue
+        axes.plot(
+            [row.step for row in picked],
+            [row.value for row in picked],
+            style,
+            linewidth=2,
+            label=f"{metric} loss",
+        )
+    axes.set_title(
+        "Training and validation loss" if run.config and run.config.validation else "Training loss"
+    )
+    axes.set_xlabel("step")
+    axes.set_ylabel("loss")
+    axes.grid(alpha=0.3)
+    axes.legend(loc="best")
+    return axes
+
+
+def plot_accuracy(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
+    """The training accuracy in percent against the step, and the validation accuracy when the
+    run measured one.
+
+    Args:
+        run: the result of :func:`mgfunc.trainer.train`.
+        ax: the Axes to draw on; None makes a new 8 x 4 inch figure.
+
+    Returns:
+        The Axes drawn on.
+
+    Raises:
+        InvalidTypeError: ``run`` is not a TrainingRun or ``ax`` is not an Axes.
+    """
+    rows = accuracy_history(run)
+    axes = new_axes(ax, WIDE_FIGSIZE)
+    for metric, colour, style in (
+        ("accuracy", "#1a9850", "-"),
+        ("validation accuracy", "#762a83", "-."),
+    ):
+        picked = [row for row in rows if row.metric == metric]
+        if picked:
+            axes.plot(
+                [row.step for row in picked],
+                [row.value for row in picked],
+                style,
+                color=colour,
+                linewidth=2,
+                label=metric,
+            )
+    axes.set_ylim(-2.0, 102.0)
+    axes.set_title(
+        "Training and validation accuracy"
+        if run.config and run.config.validation
+        else "Training accuracy"
+    )
+    axes.set_xlabel("step")
+    axes.set_ylabel("accuracy (%)")
+    axes.grid(alpha=0.3)
+    axes.legend(loc="best")
+    return axes
+
+
+def plot_decision_boundary(
+    model: MLP,
+    dataset: Dataset,
+    *,
+    h: float = 0.25,
+    padding: float = 1.0,
+    ax: Axes | None = None,
+) -> Axes:
+    """The predicted class as a coloured background, with the training points outlined on top.
+
+    The background comes from :func:`mgfunc.plot_data.decision_boundary` (float inference on a
+    grid of step ``h``); the points keep the colour of their true class, so a point on another
+    colour is misclassified. Works for a one-output model (two classes) and for a model with one
+    output per class.
+
+    Args:
+        model: an MLP taking 2 inputs, with one output or one output per class.
+        dataset: the training points.
+        h: the grid step (finite, positive).
+        padding: how far the grid extends beyond the data (finite, at least 0).
+        ax: the Axes to draw on; None makes a new 6 x 6 inch figure.
+
+    Returns:
+        The Axes drawn on.
+
+    Raises:
+        InvalidTypeError: an argument has the wrong type.
+        InvalidValueError: see :func:`mgfunc.plot_data.decision_boundary`.
+    """
+    check_ax(ax)
+    grid = decision_boundary(model, dataset, h=h, padding=padding)
+    image = rows_image(grid, model, dataset, h)
+    axes = new_axes(ax, SQUARE_FIGSIZE)
+    fill_boundary(axes, image)
+    scatter_classes(axes, dataset)
+    set_boundary_limits(axes, image)
+    axes.set_title("Decision boundary (background: prediction, points: label)")
+    axes.set_xlabel("x")
+    axes.set_ylabel("y")
+    axes.legend(loc="upper right")
+    return axes
