@@ -165,6 +165,12 @@ def _scalar(output: object) -> Value | float:
         return output
     if isinstance(output, (int, float)) and not isinstance(output, bool):
         return real_number(output, "the result of f")
+    if isinstance(output, (tuple, list)):
+        raise InvalidTypeError(
+            f"f must return one Value (or a number), got {describe(output)}; grad(f) returns a "
+            "tuple, so to nest it differentiate one entry: grad(f, argnums=0) (a number), "
+            "derivative(f) for one argument, or hessian(f) for every second derivative"
+        )
     raise InvalidTypeError(
         f"f must return a Value (or a number), got {describe(output)}; "
         "build the result from the Values f receives"

@@ -41,6 +41,9 @@ GUIDE_NAMES = (
 DOCUMENTS = (*(GUIDES / name for name in GUIDE_NAMES), ROOT / "README.md")
 PUBLIC_MODULES = (
     "mgfunc",
+    "mgfunc.transforms",
+    "mgfunc.gradient_check",
+    "mgfunc.curvature",
     "mgfunc.graph",
     "mgfunc.datasets",
     "mgfunc.nn",

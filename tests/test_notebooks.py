@@ -381,3 +381,26 @@ def test_the_playground_trains_when_pressed_and_shows_what_it_drew(
     by_hand = tagged(playground, "by-hand")
     assert "spiral after 20 steps" in text_of(by_hand) and is_dataframe(by_hand)
     assert "Traceback" not in stderr_of(playground)
+
+
+def test_extras_take_derivatives_of_any_order(extras: nbformat.NotebookNode) -> None:
+    tanh = tagged(extras, "tanh-derivatives")
+    assert re.findall(r"^order (\d): nested", text_of(tanh), re.MULTILINE) == ["1", "2", "3", "4"]
+    assert image_count([tanh]) == 1
+    newton = text_of(tagged(extras, "newton"))
+    assert "step 5: x = 1.1309011226299859" in newton and "a local minimum" in newton
+    hessian = tagged(extras, "hessian")
+    assert "17 x 17 Hessian, symmetric: True" in text_of(hessian)
+    assert "hvp along the first parameter is its first column: True" in text_of(hessian)
+    assert image_count([hessian]) == 1
+
+
+def test_extras_measure_the_official_runs_sharpness(extras: nbformat.NotebookNode) -> None:
+    cell = tagged(extras, "sharpness")
+    rows = re.findall(r"step +(\d+): sharpness (\d+\.\d+), 2 / lr (\d+\.\d+)", text_of(cell))
+    assert [int(step) for step, _, _ in rows] == [0, 25, 50, 75, 100]
+    assert [edge for _, _, edge in rows] == ["2.00", "2.58", "3.64", "6.15", "20.00"]
+    sharpnesses = [float(top) for _, top, _ in rows]
+    assert 1.0 < sharpnesses[0] < 2.0  # near the edge only at the start
+    assert sharpnesses[-1] == 0.0002  # every margin met: 2 * alpha, the L2 term alone
+    assert image_count([cell]) == 1

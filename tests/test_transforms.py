@@ -301,3 +301,9 @@ def test_f_returning_something_else_is_named() -> None:
         derivative(lambda x: "oops")(1.0)  # type: ignore[arg-type, return-value]
     with pytest.raises(InvalidTypeError, match="f must return a Value"):
         jvp(lambda x: [x, None], (1.0,), (1.0,))
+
+
+def test_grad_of_grad_says_how_to_nest() -> None:
+    with pytest.raises(InvalidTypeError, match=r"grad\(f, argnums=0\)"):
+        grad(grad(lambda x: x * x))(1.0)  # type: ignore[arg-type]
+    assert grad(grad(lambda x: x * x, argnums=0), argnums=0)(1.0) == 2.0
