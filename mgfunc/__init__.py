@@ -10,13 +10,14 @@ table instead of writing ``.grad`` fields, and training returns new models.
 >>> y.data, grads[x]
 (16.0, -8.0)
 
-The submodules ``datasets``, ``errors``, ``graph``, ``io``, ``losses``, ``nn``, ``optim``,
-``plot_data`` and ``trainer`` are loaded with the package; ``mgfunc.plots`` (matplotlib) is imported
-explicitly, so ``import mgfunc`` never loads matplotlib.
+The submodules ``curvature``, ``datasets``, ``errors``, ``graph``, ``io``, ``losses``, ``nn``,
+``optim``, ``plot_data`` and ``trainer`` are loaded with the package; ``mgfunc.plots``
+(matplotlib) is imported explicitly, so ``import mgfunc`` never loads matplotlib.
 """
 
 # Submodules, so that ``mgfunc.nn.MLP`` works after ``import mgfunc``. Each imports the core
 # modules it needs directly, so the order of these imports does not matter.
+from mgfunc import curvature as curvature
 from mgfunc import datasets as datasets
 from mgfunc import errors as errors
 from mgfunc import graph as graph
@@ -28,12 +29,12 @@ from mgfunc import plot_data as plot_data
 from mgfunc import trainer as trainer
 from mgfunc.backward import backward as backward
 from mgfunc.errors import DomainError as DomainError
+from mgfunc.errors import GradientCheckError as GradientCheckError
 from mgfunc.errors import InvalidTypeError as InvalidTypeError
 from mgfunc.errors import InvalidValueError as InvalidValueError
 from mgfunc.errors import MgfuncError as MgfuncError
 from mgfunc.errors import ModelFileError as ModelFileError
-from mgfunc.errors import TrainingDivergedError as TrainingDivergedError
-from mgfunc.errors import TrainingInterrupted as TrainingInterrupted
+from mgfunc.gradient_check import check_grads as check_grads
 from mgfunc.gradients import Gradients as Gradients
 from mgfunc.ops import add as add
 from mgfunc.ops import div as div
@@ -47,8 +48,17 @@ from mgfunc.ops import sigmoid as sigmoid
 from mgfunc.ops import sub as sub
 from mgfunc.ops import tanh as tanh
 from mgfunc.topology import topological_order as topological_order
+from mgfunc.trainer import LearningRateError as LearningRateError
+from mgfunc.trainer import TrainingDivergedError as TrainingDivergedError
+from mgfunc.trainer import TrainingInterrupted as TrainingInterrupted
+from mgfunc.transforms import derivative as derivative
 from mgfunc.transforms import grad as grad
+from mgfunc.transforms import hessian as hessian
+from mgfunc.transforms import hvp as hvp
+from mgfunc.transforms import jacobian as jacobian
+from mgfunc.transforms import jvp as jvp
 from mgfunc.transforms import value_and_grad as value_and_grad
+from mgfunc.transforms import vjp as vjp
 from mgfunc.value import Value as Value
 from mgfunc.value import linear as linear
 from mgfunc.value import logsumexp as logsumexp
@@ -60,9 +70,11 @@ __version__ = "0.2.0"
 
 __all__ = [
     "DomainError",
+    "GradientCheckError",
     "Gradients",
     "InvalidTypeError",
     "InvalidValueError",
+    "LearningRateError",
     "MgfuncError",
     "ModelFileError",
     "TrainingDivergedError",
@@ -71,9 +83,15 @@ __all__ = [
     "__version__",
     "add",
     "backward",
+    "check_grads",
+    "derivative",
     "div",
     "exp",
     "grad",
+    "hessian",
+    "hvp",
+    "jacobian",
+    "jvp",
     "linear",
     "log",
     "logsumexp",
@@ -87,4 +105,5 @@ __all__ = [
     "tanh",
     "topological_order",
     "value_and_grad",
+    "vjp",
 ]

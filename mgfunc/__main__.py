@@ -22,13 +22,19 @@ from matplotlib.figure import Figure
 from mgfunc import plots
 from mgfunc.backward import backward
 from mgfunc.datasets import Dataset, blobs, moons, spiral, split, yin_yang
-from mgfunc.errors import MgfuncError, TrainingInterrupted
+from mgfunc.errors import MgfuncError
 from mgfunc.gradients import Gradients
 from mgfunc.graph import to_dot
 from mgfunc.losses import cross_entropy, max_margin
 from mgfunc.nn import MLP, parameter_count
 from mgfunc.optim import Optimizer, adam, adamw, sgd
-from mgfunc.trainer import HistoryRow, TrainingRun, official_micrograd_learning_rate, train
+from mgfunc.trainer import (
+    HistoryRow,
+    TrainingInterrupted,
+    TrainingRun,
+    official_micrograd_learning_rate,
+    train,
+)
 from mgfunc.value import Value
 
 __all__ = ["main"]

@@ -614,37 +614,54 @@ def apply_gradients(model: MLP, grads: Gradients, learning_rate: float) -> MLP:
     return _rebuilt(model, updated)
 
 
-def with_parameters(model: MLP, numbers: Numbers) -> MLP:
+def with_parameters(model: MLP, numbers: Numbers | Sequence[Value | float]) -> MLP:
     """A new MLP of ``model``'s shape holding ``numbers`` as its parameters.
 
     ``numbers`` follows :func:`parameters`' order (layer by layer, each neuron's weights then
     its bias); labels, activations and shapes are kept. The model passed in is unchanged: this
     is how :func:`apply_gradients` and the optimizers of :mod:`mgfunc.optim` build their result.
 
+    Entries may be Values: the new model's parameters are then exactly those nodes, so a loss
+    of the new model is a function of them, and every transform of :mod:`mgfunc.transforms`
+    applies to it (``hvp`` of a loss with respect to the parameters, for instance). Numbers
+    become fresh leaves; the two may mix.
+
     Args:
         model: the MLP whose shape to copy.
-        numbers: one finite number per parameter.
+        numbers: one finite number or Value per parameter.
 
     Returns:
         A new MLP.
 
     Raises:
-        InvalidTypeError: ``model`` is not an MLP or ``numbers`` not a sequence of numbers.
+        InvalidTypeError: ``model`` is not an MLP or ``numbers`` not a sequence of numbers or
+            Values.
         InvalidValueError: the wrong count of numbers, or a NaN or infinite one.
 
     >>> model = MLP.create(1, [1], seed=0)
     >>> [p.data for p in with_parameters(model, [0.5, -1.0]).parameters()]
     [0.5, -1.0]
+    >>> weight = Value(2.0)
+    >>> with_parameters(model, [weight, 0.0]).parameters()[0] is weight
+    True
     """
     if not isinstance(model, MLP):
         raise InvalidTypeError(f"model must be an MLP, got {describe(model)}")
-    count = len(model.parameters())
-    data = as_sequence(numbers, "numbers", what="numbers")
-    if len(data) != count:
+    old = model.parameters()
+    data = as_sequence(numbers, "numbers", what="numbers or Values")
+    if len(data) != len(old):
         raise InvalidValueError(
-            f"numbers has {len(data)} entries but the model has {count} parameters; "
+            f"numbers has {len(data)} entries but the model has {len(old)} parameters; "
             "pass one number per parameter, in parameters(model) order"
         )
+    if any(isinstance(number, Value) for number in data):
+        nodes = [
+            number
+            if isinstance(number, Value)
+            else leaf(real_number(number, f"numbers[{index}]"), parameter.label)
+            for index, (number, parameter) in enumerate(zip(data, old))
+        ]
+        return _assembled(model, nodes)
     # The common case, finite floats (an optimizer's result), skips the general checks.
     floats = [
         number
@@ -656,11 +673,15 @@ def with_parameters(model: MLP, numbers: Numbers) -> MLP:
 
 
 def _rebuilt(model: MLP, floats: list[float]) -> MLP:
-    """:func:`with_parameters` for finite floats, one per parameter, that are already checked.
+    """:func:`with_parameters` for finite floats, one per parameter, that are already checked."""
+    return _assembled(model, [leaf(x, p.label) for x, p in zip(floats, model.parameters())])
+
+
+def _assembled(model: MLP, nodes: list[Value]) -> MLP:
+    """A model of ``model``'s shape whose parameters are ``nodes``, in parameters() order.
 
     Every check of the new model's parts would pass (the shape, activations and labels are
-    ``model``'s, the floats are finite), so the parts are built without them: this runs once per
-    training step, for every parameter.
+    ``model``'s), so the parts are built without them: this runs once per training step.
     """
     layers = []
     position = 0
@@ -668,20 +689,16 @@ def _rebuilt(model: MLP, floats: list[float]) -> MLP:
         neurons = []
         for neuron in layer.neurons:
             end = position + len(neuron.weights)
-            weights = tuple(
-                [leaf(x, w.label) for x, w in zip(floats[position:end], neuron.weights)]
-            )
-            bias = leaf(floats[end], neuron.bias.label)
-            position = end + 1
             neurons.append(
                 trusted(
                     Neuron,
-                    weights=weights,
-                    bias=bias,
+                    weights=tuple(nodes[position:end]),
+                    bias=nodes[end],
                     nonlinear=neuron.nonlinear,
                     activation=neuron.activation,
                 )
             )
+            position = end + 1
         layers.append(trusted(Layer, neurons=tuple(neurons)))
     return trusted(MLP, layers=tuple(layers))
 

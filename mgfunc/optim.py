@@ -21,16 +21,18 @@ state, leaving both arguments as they were. The numbers follow torch.optim: SGD 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+import numbers
+from collections.abc import Callable, Sequence
 from typing import Literal, TypeVar
 
 import attrs
 
 from mgfunc._checks import describe, real_number
 from mgfunc._frozen import immutable
-from mgfunc.errors import InvalidTypeError, InvalidValueError
+from mgfunc.errors import InvalidTypeError, InvalidValueError, LearningRateError
 from mgfunc.gradients import Gradients
 from mgfunc.nn import MLP, with_parameters
+from mgfunc.value import Value
 
 __all__ = [
     "SGD",
@@ -52,7 +54,53 @@ Schedule = Callable[[int], float]
 def _check_rate(learning_rate: object) -> float | Schedule:
     if callable(learning_rate):
         return learning_rate  # a schedule: its values are checked step by step
-    return real_number(learning_rate, "learning_rate", example="0.1")
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, numbers.Real):
+        raise InvalidTypeError(
+            f"learning_rate must be a positive number or a schedule (a function of the 0-based "
+            f"step), got {describe(learning_rate)}; pass for example 0.1"
+        )
+    return _positive_rate(learning_rate, "learning_rate")
+
+
+def _positive_rate(rate: object, argument: str) -> float:
+    """``rate`` as a float if it is a positive finite number; :class:`LearningRateError` if not.
+
+    Zero, a negative number, NaN, infinity and anything that is not a number are refused: a
+    rate of 0 does nothing, and a negative one climbs the loss instead of descending it.
+
+    >>> _positive_rate(0.5, "learning_rate")
+    0.5
+    >>> try:
+    ...     _positive_rate(-0.009, "the learning rate at step 111")
+    ... except LearningRateError as error:
+    ...     print(error)
+    the learning rate at step 111 must be a positive finite number, got -0.009; a negative \
+rate climbs the loss instead of descending it; pass for example 0.1
+    """
+    if type(rate) is float and 0.0 < rate < math.inf:
+        return rate  # the common case, without the general checks
+    if isinstance(rate, bool) or not isinstance(rate, numbers.Real):
+        raise LearningRateError(
+            f"{argument} must be a positive finite number, got {describe(rate)}; a schedule "
+            "must return a float such as 0.1"
+        )
+    try:
+        number = float(rate)
+    except OverflowError:  # a huge int or Fraction
+        number = math.inf
+    if not 0.0 < number < math.inf:
+        why = (
+            "a rate of 0 leaves the model as it is; "
+            if number == 0.0
+            else "a negative rate climbs the loss instead of descending it; "
+            if number < 0.0
+            else ""
+        )
+        raise LearningRateError(
+            f"{argument} must be a positive finite number, got {number!r}; {why}pass for "
+            "example 0.1"
+        )
+    return number
 
 
 def _check_fraction(value: object, argument: str, example: str) -> float:
@@ -145,7 +193,12 @@ class SGD:
     name: Literal["sgd"] = attrs.field(default="sgd", init=False)
 
     def learning_rate_at(self, step: int) -> float:
-        """The learning rate of the 0-based ``step``, checked to be a finite number."""
+        """The learning rate of the 0-based ``step``, checked to be a positive finite number.
+
+        Raises:
+            LearningRateError: the schedule's rate at ``step`` is zero, negative, NaN,
+                infinite or not a number.
+        """
         return _rate_at(self.learning_rate, step)
 
     def init(self, model: MLP) -> SGDState:
@@ -157,8 +210,11 @@ class SGD:
 
         Raises:
             InvalidTypeError: a bad argument, or a state of another optimizer.
-            InvalidValueError: a state of a model of another shape, a learning rate that is not
-                finite, or a parameter that would become NaN or infinite.
+            InvalidValueError: a state of a model of another shape, or a parameter that would
+                become NaN or infinite (the message says whether the gradient or the step
+                overflowed).
+            LearningRateError: the schedule's rate at this step is zero, negative, NaN,
+                infinite or not a number.
         """
         current = _check_state(self, model, grads, state, SGDState)
         rate = self.learning_rate_at(current.step)
@@ -175,7 +231,7 @@ class SGD:
         else:
             directions = gradients
         numbers = [p.data - rate * d for p, d in zip(params, directions)]
-        _check_finite(numbers, rate=rate)
+        _check_finite(numbers, params, grads, rate)
         return with_parameters(model, numbers), SGDState(current.step + 1, current.shape, velocity)
 
 
@@ -199,7 +255,12 @@ class Adam:
     )
 
     def learning_rate_at(self, step: int) -> float:
-        """The learning rate of the 0-based ``step``, checked to be a finite number."""
+        """The learning rate of the 0-based ``step``, checked to be a positive finite number.
+
+        Raises:
+            LearningRateError: the schedule's rate at ``step`` is zero, negative, NaN,
+                infinite or not a number.
+        """
         return _rate_at(self.learning_rate, step)
 
     def init(self, model: MLP) -> AdamState:
@@ -213,8 +274,11 @@ class Adam:
 
         Raises:
             InvalidTypeError: a bad argument, or a state of another optimizer.
-            InvalidValueError: a state of a model of another shape, a learning rate that is not
-                finite, or a parameter that would become NaN or infinite.
+            InvalidValueError: a state of a model of another shape, or a parameter that would
+                become NaN or infinite (the message says whether the gradient or the step
+                overflowed).
+            LearningRateError: the schedule's rate at this step is zero, negative, NaN,
+                infinite or not a number.
         """
         current = _check_state(self, model, grads, state, AdamState)
         rate = self.learning_rate_at(current.step)
@@ -233,7 +297,7 @@ class Adam:
             numbers.append(data - step_size * (m / (math.sqrt(v) / correction2_sqrt + self.eps)))
             first.append(m)
             second.append(v)
-        _check_finite(numbers, rate=rate)
+        _check_finite(numbers, params, grads, rate)
         return with_parameters(model, numbers), AdamState(
             t, current.shape, tuple(first), tuple(second)
         )
@@ -247,7 +311,8 @@ def sgd(learning_rate: float | Schedule, *, momentum: float = 0.0) -> SGD:
     """Stochastic gradient descent (torch.optim.SGD with dampening 0, no Nesterov).
 
     Args:
-        learning_rate: a finite number, or a schedule (a function of the 0-based step).
+        learning_rate: a positive finite number, or a schedule (a function of the 0-based
+            step returning one).
         momentum: the momentum factor in [0, 1); 0 is plain SGD, micrograd's update.
 
     Returns:
@@ -255,7 +320,9 @@ def sgd(learning_rate: float | Schedule, *, momentum: float = 0.0) -> SGD:
 
     Raises:
         InvalidTypeError: an argument has the wrong type.
-        InvalidValueError: a learning rate that is not finite, a momentum outside [0, 1).
+        InvalidValueError: a momentum outside [0, 1).
+        LearningRateError: a constant learning rate that is zero, negative or not finite
+            (a schedule's rates are checked at each update).
 
     >>> sgd(0.1, momentum=0.9).momentum
     0.9
@@ -272,7 +339,8 @@ def adam(
     """Adam (torch.optim.Adam's numbers).
 
     Args:
-        learning_rate: a finite number, or a schedule (a function of the 0-based step).
+        learning_rate: a positive finite number, or a schedule (a function of the 0-based
+            step returning one).
         betas: the decay rates of the first and second moments, each in [0, 1).
         eps: added to the denominator (at least 0).
 
@@ -281,8 +349,9 @@ def adam(
 
     Raises:
         InvalidTypeError: an argument has the wrong type.
-        InvalidValueError: betas outside [0, 1), a negative eps, a learning rate that is not
-            finite.
+        InvalidValueError: betas outside [0, 1), a negative eps.
+        LearningRateError: a constant learning rate that is zero, negative or not finite
+            (a schedule's rates are checked at each update).
 
     >>> adam(0.01).betas
     (0.9, 0.999)
@@ -303,7 +372,8 @@ def adamw(
     Adam's step; the decay never passes through the moments (unlike an L2 term in the loss).
 
     Args:
-        learning_rate: a finite number, or a schedule (a function of the 0-based step).
+        learning_rate: a positive finite number, or a schedule (a function of the 0-based
+            step returning one).
         betas: the decay rates of the first and second moments, each in [0, 1).
         eps: added to the denominator (at least 0).
         weight_decay: the decoupled decay factor (at least 0).
@@ -313,8 +383,9 @@ def adamw(
 
     Raises:
         InvalidTypeError: an argument has the wrong type.
-        InvalidValueError: betas outside [0, 1), a negative eps or weight decay, a learning
-            rate that is not finite.
+        InvalidValueError: betas outside [0, 1), a negative eps or weight decay.
+        LearningRateError: a constant learning rate that is zero, negative or not finite
+            (a schedule's rates are checked at each update).
 
     >>> adamw(0.1, weight_decay=1e-4).weight_decay
     0.0001
@@ -324,8 +395,9 @@ def adamw(
 
 def _rate_at(learning_rate: float | Schedule, step: int) -> float:
     if callable(learning_rate):
-        return real_number(learning_rate(step), f"learning_rate({step})", example="0.1")
-    return learning_rate
+        rate = learning_rate(step)
+        return _positive_rate(rate, f"the learning rate at step {step} (learning_rate({step}))")
+    return learning_rate  # checked when the optimizer was made
 
 
 def _check_model(model: object) -> MLP:
@@ -349,10 +421,11 @@ def _check_state(
             f"grads must be a Gradients table, got {describe(grads)}; pass the result of "
             "mgfunc.backward(loss)"
         )
-    if not isinstance(state, kind):
+    if not isinstance(state, kind) or not _fits(optimizer, state):
         raise InvalidTypeError(
-            f"state must be the {kind.__name__} that {optimizer.name}'s init or update "
-            f"returned, got {describe(state)}; start with state = optimizer.init(model)"
+            f"state was made by {_made_by(state)}, but this optimizer is "
+            f"{_describe(optimizer)}; each optimizer continues only its own state: start one "
+            "for it with state = optimizer.init(model)"
         )
     shape = _shape(checked)
     if state.shape != shape:
@@ -374,10 +447,54 @@ def _check_state(
     return state
 
 
-def _check_finite(numbers: list[float], *, rate: float) -> None:
+def _made_by(state: object) -> str:
+    """Which optimizer made ``state``, as far as the state itself tells."""
+    if isinstance(state, AdamState):
+        return "adam or adamw (an AdamState)"
+    if isinstance(state, SGDState):
+        if state.velocity:
+            return "sgd with momentum (an SGDState holding a velocity)"
+        if state.step > 0:
+            return f"sgd without momentum (an SGDState with no velocity at step {state.step})"
+        return "sgd (an SGDState)"
+    return f"no optimizer of mgfunc.optim ({describe(state)})"
+
+
+def _fits(optimizer: Optimizer, state: SGDState | AdamState) -> bool:
+    """Whether ``optimizer`` can continue ``state``: momentum SGD needs a velocity after step 0."""
+    if isinstance(optimizer, Adam) or not isinstance(state, SGDState):
+        return isinstance(optimizer, Adam) == isinstance(state, AdamState)
+    with_momentum = optimizer.momentum != 0.0
+    return bool(state.velocity) == with_momentum or (with_momentum and state.step == 0)
+
+
+def _describe(optimizer: Optimizer) -> str:
+    if isinstance(optimizer, SGD):
+        if optimizer.momentum == 0.0:
+            return "sgd without momentum"
+        return f"sgd with momentum {optimizer.momentum}"
+    return optimizer.name
+
+
+def _check_finite(
+    numbers: list[float], params: Sequence[Value], grads: Gradients, rate: float
+) -> None:
+    """Refuse an update that would make a parameter NaN or infinite, saying why it would."""
     for index, number in enumerate(numbers):
         if not math.isfinite(number):
+            gradient = grads[params[index]]
+            if not math.isfinite(gradient):
+                cause = (
+                    f"its gradient is {gradient!r}: the backward pass met a NaN or an overflow, "
+                    "which no learning rate causes; check the model's weights, the data and the "
+                    "loss"
+                )
+            else:
+                cause = (
+                    f"its gradient is {gradient!r} at learning rate {rate!r}: the step "
+                    "overflowed; lower the learning rate"
+                )
             raise InvalidValueError(
                 f"a parameter would become {number!r} (parameter {index} in parameters(model) "
-                f"order, learning rate {rate!r}); the step diverged: lower the learning rate"
+                f"order): {cause}"
             )

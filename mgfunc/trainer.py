@@ -1,10 +1,12 @@
-"""Training as a fold: ``reduce(step, range(steps), (model, optimizer state, history, ...))``.
+"""Training as a fold: ``reduce(step, batches, state)``.
 
-Each step computes the loss of the current model (on the whole dataset, or on a seeded
-mini-batch), differentiates it, and returns a new model, a new optimizer state and one more
-history row. Nothing is mutated, so the model you pass in is still there after training, two
-runs from the same arguments give identical histories, and :func:`resume` continues a run
-exactly where it stopped.
+:func:`step` is one pure gradient step: from a :class:`TrainingState` (the model, the
+optimizer state, the history so far) and a :class:`Batch` (the step's number and points) it
+computes the loss, differentiates it, and returns the next state. :func:`train` checks its
+arguments, makes the first state and one batch per step (:func:`start`), and folds ``step``
+over them with ``functools.reduce``. Nothing is mutated, so the model you pass in is still
+there after training, two runs from the same arguments give identical histories, and
+:func:`resume` continues a run exactly where it stopped.
 
 >>> from mgfunc.datasets import moons
 >>> from mgfunc.nn import MLP
@@ -17,179 +19,147 @@ exactly where it stopped.
 from __future__ import annotations
 
 import gc
-import inspect
 import math
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
 from functools import reduce
 
 import attrs
 from pyrsistent import pvector
-from pyrsistent.typing import PVector
 
-from mgfunc._checks import describe, real_number, whole_number
+from mgfunc import errors
+from mgfunc._checks import describe, whole_number
 from mgfunc._frozen import immutable
 from mgfunc._random import Seed, check_seed, make_rng
-from mgfunc.backward import backward
-from mgfunc.datasets import OFFICIAL_SEED, Dataset
-from mgfunc.errors import (
-    InvalidTypeError,
-    InvalidValueError,
+from mgfunc._training_checks import (
+    Points,
+    check_alpha,
+    check_batch_size,
+    check_loss,
+    check_model,
+    check_on_step,
+    check_optimizer,
+    check_snapshot_every,
+    points,
+)
+from mgfunc._training_records import (
+    HistoryRow,
+    LearningRateError,
+    Snapshot,
+    TrainingConfig,
     TrainingDivergedError,
     TrainingInterrupted,
+    TrainingRun,
 )
-from mgfunc.losses import Loss, LossFunction, cross_entropy, logistic, max_margin, mse
+from mgfunc._training_step import (
+    Batch,
+    DivergedStopError,
+    StepRules,
+    TrainingState,
+    measure,
+    step,
+)
+from mgfunc.datasets import OFFICIAL_SEED, Dataset
+from mgfunc.errors import InvalidTypeError, InvalidValueError
+from mgfunc.losses import Loss, LossFunction, max_margin
 from mgfunc.nn import MLP
-from mgfunc.optim import SGD, Adam, Optimizer, OptimizerState, Schedule, sgd
+from mgfunc.optim import Optimizer, OptimizerState, Schedule
 
 __all__ = [
+    "Batch",
     "HistoryRow",
+    "LearningRateError",
     "Snapshot",
+    "StepRules",
     "TrainingConfig",
+    "TrainingDivergedError",
+    "TrainingInterrupted",
     "TrainingRun",
+    "TrainingState",
     "official_micrograd_learning_rate",
     "resume",
+    "start",
+    "step",
     "train",
 ]
 
+_HELD_FROM = 99  # the last step of micrograd's 100-step demo
+
 
 def official_micrograd_learning_rate(step: int) -> float:
-    """The micrograd demo's schedule: 1.0 at step 0, falling linearly by 0.009 a step.
+    """The micrograd demo's schedule: 1.0 at step 0, falling by 0.009 a step, then held.
+
+    Steps 0 to 99 (the demo's 100 steps) follow micrograd exactly, ``1.0 - 0.9 * step / 100``;
+    from step 100 on the rate stays at step 99's, 0.109, instead of falling on to 0 at step
+    111 and below it after (where a step would climb the loss instead of descending it).
+
+    Args:
+        step: the 0-based step.
+
+    Returns:
+        The learning rate of that step, always positive.
 
     >>> official_micrograd_learning_rate(0), official_micrograd_learning_rate(50)
     (1.0, 0.55)
+    >>> official_micrograd_learning_rate(99) == official_micrograd_learning_rate(5000)
+    True
+    >>> round(official_micrograd_learning_rate(300), 6)
+    0.109
     """
-    return 1.0 - 0.9 * whole_number(step, "step", least=0, most=2**53, example="0") / 100
+    k = whole_number(step, "step", least=0, most=2**53, example="0")
+    return 1.0 - 0.9 * min(k, _HELD_FROM) / 100
 
 
-@immutable()
-@attrs.frozen
-class HistoryRow:
-    """The model at the start of one step: its losses, accuracy, and the step's learning rate.
+def start(
+    model: MLP,
+    dataset: Dataset,
+    *,
+    steps: int = 100,
+    loss: LossFunction = max_margin,
+    optimizer: Optimizer | None = None,
+    learning_rate: float | Schedule = official_micrograd_learning_rate,
+    alpha: float = 1e-4,
+    batch_size: int | None = None,
+    seed: Seed = OFFICIAL_SEED,
+    validation: Dataset | None = None,
+    log_every: int = 1,
+    snapshot_every: int | None = None,
+) -> tuple[TrainingState, Iterator[Batch]]:
+    """The state before the first step and the batches of ``steps`` steps, as :func:`train`
+    folds them: ``reduce(step, batches, state)``.
 
-    ``loss``, ``data_loss``, ``reg_loss`` and ``accuracy`` are measured on the data the step
-    trains on (the whole dataset, or the step's mini-batch). With a validation set,
-    ``val_loss`` (the same loss's total on it) and ``val_accuracy`` describe the same model on
-    the validation points; without one they are None.
+    Takes :func:`train`'s arguments (except ``on_step``) and checks them the same way,
+    before any step. Folding the batches by hand is the run ``train`` returns, without its
+    shell (``on_step``, the paused collector, and the errors that keep the run so far).
+
+    Returns:
+        The starting :class:`TrainingState` and an iterator of one :class:`Batch` per step.
+
+    Raises:
+        InvalidTypeError, InvalidValueError, LearningRateError: as :func:`train`, for a bad
+            argument.
+
+    >>> from functools import reduce
+    >>> from mgfunc.datasets import moons
+    >>> from mgfunc.nn import MLP
+    >>> state, batches = start(MLP.create(2, [4, 1], seed=0), moons(20, seed=0), steps=2)
+    >>> [batch.step for batch in batches], state.steps
+    ([0, 1], 0)
     """
-
-    step: int
-    loss: float
-    data_loss: float
-    reg_loss: float
-    accuracy: float
-    learning_rate: float
-    val_loss: float | None = None
-    val_accuracy: float | None = None
-
-    def to_dict(self) -> dict[str, int | float]:
-        """The row as a plain dict, e.g. for ``pandas.DataFrame``.
-
-        The validation columns are left out when the run had no validation set, so a run
-        without one gives the six columns of the training measurements only.
-        """
-        return {key: value for key, value in attrs.asdict(self).items() if value is not None}
-
-
-Snapshot = tuple[int, MLP]
-"""``(step, model)``: the model at the start of that step (``run.snapshots``)."""
-
-
-@immutable()
-@attrs.frozen
-class TrainingConfig:
-    """How a run was made, everything :func:`resume` needs to continue it exactly.
-
-    Args:
-        loss: the loss function.
-        optimizer: the optimizer (its learning rate or schedule included).
-        alpha: the L2 regularisation strength.
-        batch_size: points per step, or None for the whole dataset.
-        seed: the seed of the mini-batch sampling.
-        log_every: a history row every this many steps.
-        snapshot_every: a snapshot every this many steps, or None.
-        validation: whether the run measures a validation set.
-    """
-
-    loss: LossFunction
-    optimizer: Optimizer
-    alpha: float
-    batch_size: int | None
-    seed: Seed
-    log_every: int
-    snapshot_every: int | None
-    validation: bool
-
-
-@immutable()
-@attrs.frozen
-class TrainingRun:
-    """The result of :func:`train`. Unpacks as ``model, history = run``.
-
-    Args:
-        final_model: the model after the last step (for the partial run a
-            ``TrainingDivergedError`` carries, the last model with a finite loss).
-        history: one row per logged step, each describing the model at the start of that step.
-        final_loss: the total loss of ``final_model`` on the whole training dataset.
-        final_accuracy: the accuracy of ``final_model`` on the whole training dataset.
-        optimizer_state: the optimizer's state after the last step (moments, step count).
-        snapshots: ``(step, model)`` pairs, every ``snapshot_every`` steps and at the end.
-        config: how the run was made, for :func:`resume`.
-        steps: how many steps ``final_model`` has been trained for.
-    """
-
-    final_model: MLP
-    history: tuple[HistoryRow, ...]
-    final_loss: float
-    final_accuracy: float
-    optimizer_state: OptimizerState | None = None
-    snapshots: tuple[Snapshot, ...] = ()
-    config: TrainingConfig | None = None
-    steps: int = 0
-
-    def __iter__(self) -> Iterator[MLP | tuple[HistoryRow, ...]]:
-        # Lets ``model, history = run`` work; read the attributes for precise static types.
-        return iter((self.final_model, self.history))
-
-
-# A model, the history row describing it, and the optimizer state that goes with it.
-_Described = tuple[MLP, HistoryRow, OptimizerState]
-
-
-@immutable()
-@attrs.frozen
-class _State:
-    """The fold's accumulator, one per step boundary.
-
-    ``loss`` is the current model's loss on the whole dataset when training full-batch
-    (computed once, at the end of the step that made the model), None with mini-batches.
-    ``last_good`` is the last model with a finite loss (None before the first step).
-    """
-
-    model: MLP
-    optimizer_state: OptimizerState
-    history: PVector[HistoryRow]
-    snapshots: PVector[Snapshot]
-    loss: Loss | None
-    last_good: _Described | None
-    steps: int
-
-
-class _DivergedError(Exception):
-    """Internal: stops the fold at a non-finite number, carrying the last finite model."""
-
-    def __init__(self, last_good: _Described, history: PVector[HistoryRow], reason: str) -> None:
-        super().__init__(reason)
-        self.last_good, self.history, self.reason = last_good, history, reason
-
-
-@immutable()
-@attrs.frozen
-class _Data:
-    """A dataset's inputs and the targets the loss takes, checked once."""
-
-    xs: tuple[tuple[float, float], ...]
-    targets: tuple[float, ...]
+    config = _config(
+        model,
+        dataset,
+        loss,
+        optimizer,
+        learning_rate,
+        alpha,
+        batch_size,
+        seed,
+        validation,
+        log_every,
+        snapshot_every,
+    )
+    plan = _plan(model, config.optimizer.init(model), dataset, validation, config, 0, steps, None)
+    return plan.begin, _batches(plan)
 
 
 def train(
@@ -222,8 +192,8 @@ def train(
             ``mse``, or a function of the same shape.
         optimizer: an optimizer from :mod:`mgfunc.optim`; None means
             ``sgd(learning_rate)``, micrograd's update.
-        learning_rate: a float, or a function of the 0-based step returning one; only without
-            ``optimizer`` (an optimizer carries its own).
+        learning_rate: a positive float, or a function of the 0-based step returning one
+            (checked at each step); only without ``optimizer`` (an optimizer carries its own).
         alpha: the L2 regularisation strength.
         batch_size: train each step on this many points drawn without replacement by a
             generator seeded with ``seed`` and the step (None: the whole dataset).
@@ -239,30 +209,36 @@ def train(
         A :class:`TrainingRun`; :func:`resume` continues it.
 
     Raises:
-        InvalidTypeError, InvalidValueError: a bad argument (before any training), a
-            schedule returning something other than a finite number (at that step), or a
+        InvalidTypeError, InvalidValueError: a bad argument (before any training), or a
             starting model whose loss is already NaN or infinite.
-        TrainingDivergedError: the loss or a parameter became NaN or infinite; its ``run``
-            holds every row up to the last step with a finite loss, and the model of that
-            step as ``final_model``.
+        LearningRateError: a learning rate that is zero, negative, NaN, infinite or not a
+            number: a constant one before any training, a schedule's at the step it returns
+            it; then its ``run`` holds every step completed before that one.
+        TrainingDivergedError: the loss, a gradient or a parameter became NaN or infinite;
+            its ``run`` holds every row up to the last step with a finite loss, and the model
+            of that step as ``final_model``; the message says what was seen and what to try.
         TrainingInterrupted: Ctrl-C (KeyboardInterrupt) during training; its ``run`` holds
             every step completed before it, and can be resumed.
+
+    The cyclic garbage collector is paused for the library's work (the graphs are acyclic,
+    so nothing leaks) and ``on_step`` runs with it as you left it.
     """
-    chosen = _check_optimizer(optimizer, learning_rate)
-    config = TrainingConfig(
-        loss=_check_loss(loss),
-        optimizer=chosen,
-        alpha=_check_alpha(alpha),
-        batch_size=_check_batch_size(batch_size, dataset),
-        seed=check_seed(seed),
-        log_every=whole_number(log_every, "log_every", least=1, example="10"),
-        snapshot_every=_check_snapshot_every(snapshot_every),
-        validation=validation is not None,
+    config = _config(
+        model,
+        dataset,
+        loss,
+        optimizer,
+        learning_rate,
+        alpha,
+        batch_size,
+        seed,
+        validation,
+        log_every,
+        snapshot_every,
     )
-    if not isinstance(model, MLP):
-        raise InvalidTypeError(f"model must be an MLP, got {type(model).__name__}")
-    start = chosen.init(model)
-    return _run(model, start, dataset, validation, config, 0, steps, on_step, None)
+    check_on_step(on_step)
+    start_state = config.optimizer.init(model)
+    return _run(_plan(model, start_state, dataset, validation, config, 0, steps, None), on_step)
 
 
 def resume(
@@ -294,7 +270,7 @@ def resume(
         InvalidTypeError, InvalidValueError: a bad argument, a run without the state needed to
             continue (one built by hand), or a validation set missing or given against the
             run's.
-        TrainingDivergedError, TrainingInterrupted: as :func:`train`.
+        LearningRateError, TrainingDivergedError, TrainingInterrupted: as :func:`train`.
 
     >>> from mgfunc.datasets import moons
     >>> from mgfunc.nn import MLP
@@ -321,162 +297,188 @@ def resume(
             "run was trained without a validation set, so its history has no validation "
             "columns; resume without validation=..., or train a new run with it"
         )
-    _check_batch_size(run.config.batch_size, dataset)
-    return _run(
-        run.final_model,
-        run.optimizer_state,
-        dataset,
-        validation,
-        run.config,
-        run.steps,
-        steps,
-        on_step,
-        run,
+    check_batch_size(run.config.batch_size, dataset)
+    check_on_step(on_step)
+    plan = _plan(
+        run.final_model, run.optimizer_state, dataset, validation, run.config, run.steps, steps, run
     )
+    return _run(plan, on_step)
 
 
-def _run(
+@immutable()
+@attrs.frozen
+class _Plan:
+    """A checked run, ready to fold: its first state, its rules and its step range."""
+
+    begin: TrainingState
+    rules: StepRules
+    config: TrainingConfig
+    data: Points
+    first: int
+    end: int
+
+
+def _config(
+    model: object,
+    dataset: object,
+    loss: object,
+    optimizer: object,
+    learning_rate: object,
+    alpha: object,
+    batch_size: object,
+    seed: object,
+    validation: object,
+    log_every: object,
+    snapshot_every: object,
+) -> TrainingConfig:
+    """``train``'s arguments, checked, as the configuration :func:`resume` reuses."""
+    config = TrainingConfig(
+        loss=check_loss(loss),
+        optimizer=check_optimizer(optimizer, learning_rate, official_micrograd_learning_rate),
+        alpha=check_alpha(alpha),
+        batch_size=check_batch_size(batch_size, dataset),
+        seed=check_seed(seed),
+        log_every=whole_number(log_every, "log_every", least=1, example="10"),
+        snapshot_every=check_snapshot_every(snapshot_every),
+        validation=validation is not None,
+    )
+    check_model(model)
+    return config
+
+
+def _plan(
     model: MLP,
     optimizer_state: OptimizerState,
     dataset: Dataset,
     validation: Dataset | None,
     config: TrainingConfig,
-    first_step: int,
+    first: int,
     steps: int,
-    on_step: Callable[[HistoryRow], None] | None,
     prior: TrainingRun | None,
-) -> TrainingRun:
-    """The fold behind :func:`train` and :func:`resume`: steps ``first_step`` onwards."""
+) -> _Plan:
+    """Every check that needs the data, and the starting loss, before any step."""
     count = whole_number(steps, "steps", least=0)
-    if on_step is not None and not callable(on_step):
-        raise InvalidTypeError(
-            f"on_step must be None or a function of a HistoryRow, got {describe(on_step)}; "
-            "pass for example print"
-        )
-    if not isinstance(model, MLP):
-        raise InvalidTypeError(f"model must be an MLP, got {type(model).__name__}")
-    data = _data(config.loss, model, dataset, "dataset")
-    checked = None if validation is None else _data(config.loss, model, validation, "validation")
-    loss_fn, alpha, batch_size = config.loss, config.alpha, config.batch_size
-    # Validates the data against the model before any work, and the starting point itself.
-    start_loss = loss_fn(model, data.xs, data.targets, alpha)
+    check_model(model)
+    data = points(config.loss, model, dataset, "dataset")
+    held_out = None if validation is None else points(config.loss, model, validation, "validation")
+    rules = StepRules(config.loss, config.alpha, config.optimizer, held_out)
+    start_loss = measure(rules, model, data)  # checks the data against the model, too
     if not math.isfinite(start_loss.total_loss.data):
         raise InvalidValueError(
             f"the starting model's loss is {start_loss.total_loss.data!r} before any training; "
             "lower alpha or check the model's weights"
         )
-    if checked is not None:
-        loss_fn(model, checked.xs, checked.targets, alpha)  # the validation set fits the model
-    optimizer, end = config.optimizer, first_step + count
-    log_every, snapshot_every = config.log_every, config.snapshot_every
-
-    def measure(current: MLP, k: int) -> Loss:
-        if batch_size is None:
-            return loss_fn(current, data.xs, data.targets, alpha)
-        picked = _batch(config.seed, k, len(data.xs), batch_size)
-        xs = [data.xs[i] for i in picked]
-        return loss_fn(current, xs, [data.targets[i] for i in picked], alpha)
-
-    def measure_all(current: MLP) -> Loss:
-        return loss_fn(current, data.xs, data.targets, alpha)
-
-    def step(state: _State, k: int) -> _State:
-        current, history = state.model, state.history
-        rate = optimizer.learning_rate_at(state.optimizer_state.step)
-        loss = state.loss if state.loss is not None else measure(current, k)
-        logged = k % log_every == 0 or k == end - 1
-        val_loss = val_accuracy = None
-        if logged and checked is not None:
-            measured = loss_fn(current, checked.xs, checked.targets, alpha)
-            val_loss, val_accuracy = measured.total_loss.data, measured.accuracy
-        row = HistoryRow(
-            step=k,
-            loss=loss.total_loss.data,
-            data_loss=loss.data_loss.data,
-            reg_loss=loss.reg_loss.data,
-            accuracy=loss.accuracy,
-            learning_rate=rate,
-            val_loss=val_loss,
-            val_accuracy=val_accuracy,
-        )
-        if not math.isfinite(row.loss):
-            if state.last_good is None:  # a mini-batch of the very first step
-                raise _DivergedError(
-                    (current, row, state.optimizer_state),
-                    history,
-                    f"the loss at step {k} is {row.loss!r}",
-                )
-            raise _DivergedError(state.last_good, history, f"the loss at step {k} is {row.loss!r}")
-        try:
-            updated, next_state = optimizer.update(
-                current, backward(loss.total_loss), state.optimizer_state
-            )
-        except InvalidValueError as error:  # a parameter would become NaN or infinite
-            raise _DivergedError(
-                (current, row, state.optimizer_state), history, str(error)
-            ) from None
-        snapshots = state.snapshots
-        if snapshot_every is not None and k % snapshot_every == 0:
-            snapshots = snapshots.append((k, current))
-        if logged:
-            history = history.append(row)
-            if on_step is not None:
-                on_step(row)
-        following = _State(
-            model=updated,
-            optimizer_state=next_state,
-            history=history,
-            snapshots=snapshots,
-            loss=measure(updated, k + 1) if batch_size is None else None,
-            last_good=(current, row, state.optimizer_state),
-            steps=k + 1,
-        )
-        latest[0] = following
-        return following
-
-    begin = _State(
+    if held_out is not None:
+        measure(rules, model, held_out)  # the validation set fits the model
+    begin = TrainingState(
         model=model,
         optimizer_state=optimizer_state,
-        history=pvector(_kept_rows(prior, log_every)),
+        history=pvector(_kept_rows(prior, config.log_every)),
         snapshots=pvector(() if prior is None else _kept_snapshots(prior)),
-        loss=start_loss if batch_size is None else None,
-        last_good=None,
-        steps=first_step,
+        steps=first,
+        loss=start_loss if config.batch_size is None else None,
     )
-    # The last completed step, kept only so that Ctrl-C can hand back the work done so far.
-    latest = [begin]
+    return _Plan(begin, rules, config, data, first, first + count)
+
+
+def _batches(plan: _Plan) -> Iterator[Batch]:
+    """One :class:`Batch` per step of the plan: the whole data, or the step's seeded sample."""
+    config, data = plan.config, plan.data
+    for k in range(plan.first, plan.end):
+        seen = data
+        if config.batch_size is not None:
+            picked = _batch(config.seed, k, len(data.xs), config.batch_size)
+            seen = Points(tuple(data.xs[i] for i in picked), tuple(data.targets[i] for i in picked))
+        yield Batch(
+            step=k,
+            points=seen,
+            whole=config.batch_size is None,
+            logged=k % config.log_every == 0 or k == plan.end - 1,
+            snapshot=config.snapshot_every is not None and k % config.snapshot_every == 0,
+            rules=plan.rules,
+        )
+
+
+def _run(plan: _Plan, on_step: Callable[[HistoryRow], None] | None) -> TrainingRun:
+    """The fold behind :func:`train` and :func:`resume`, and the errors that keep the run."""
+    shell = _Shell(plan.begin, on_step)
     try:
-        with _cyclic_gc_paused():
-            final = reduce(step, range(first_step, end), begin)
-        final_loss = final.loss if final.loss is not None else measure_all(final.model)
-        if not math.isfinite(final_loss.total_loss.data):
-            previous = final.last_good
-            if previous is None:
-                raise InvalidValueError("the starting model's loss is not finite")
-            raise _DivergedError(
-                previous,
-                final.history,
-                f"the loss after the last step is {final_loss.total_loss.data!r}",
-            )
-    except _DivergedError as stop:
-        partial = _partial_run(stop, data, config)
+        with shell:
+            final = reduce(shell, _batches(plan), plan.begin)
+        final_loss = final.loss if final.loss is not None else _measure_all(plan, final.model)
+        if not math.isfinite(final_loss.total_loss.data) and final.previous is not None:
+            reason = f"the loss after the last step is {final_loss.total_loss.data!r}"
+            raise DivergedStopError(final.previous, final.history, reason)
+    except DivergedStopError as stop:
+        partial = _partial_run(stop, plan)
         raise TrainingDivergedError(
             f"training diverged: {stop.reason}. error.run holds the run up to step "
             f"{partial.history[-1].step}, the last with a finite loss, and its model as "
-            "final_model; lower the learning rate or alpha",
+            "final_model",
             partial,
         ) from None
+    except errors.LearningRateError as error:
+        done = shell.latest
+        raise LearningRateError(
+            f"{error} (training stopped after step {done.steps}; error.run holds the run so far)",
+            _finish(done, _measure_all(plan, done.model), plan.config),
+        ) from None
     except KeyboardInterrupt:
-        done = latest[0]
+        done = shell.latest
         raise TrainingInterrupted(
             f"training interrupted after step {done.steps}; error.run holds the run so far "
             "(resume it with mgfunc.trainer.resume)",
-            _finish(done, measure_all(done.model), config),
+            _finish(done, _measure_all(plan, done.model), plan.config),
         ) from None
-    return _finish(final, final_loss, config)
+    return _finish(final, final_loss, plan.config)
 
 
-def _finish(state: _State, loss: Loss, config: TrainingConfig) -> TrainingRun:
+class _Shell:
+    """The impure shell around the pure :func:`step`, as ``reduce`` calls it.
+
+    It keeps the last completed state (all that Ctrl-C or a bad learning rate can hand back),
+    and it pauses CPython's cyclic garbage collector for the library's own work only: the
+    user's ``on_step`` runs with the collector as the user left it.
+
+    mgfunc's graphs are acyclic (a node refers only to its inputs), so reference counting frees
+    every step's graph the moment the step ends; the cyclic collector would only spend time
+    scanning the tens of thousands of young objects a step creates. Pausing it makes a step
+    faster (see the benchmark's mgfunc-gc-paused variant) without letting memory grow. When
+    training ends, however it ends, the collector is left as the user last had it (a callback
+    that switches it keeps its choice). The switch is process-wide: a ``gc.disable()`` another
+    thread makes while training runs is undone when training ends.
+    """
+
+    def __init__(self, begin: TrainingState, on_step: Callable[[HistoryRow], None] | None):
+        self.latest, self.on_step, self.user_collector = begin, on_step, gc.isenabled()
+
+    def __enter__(self) -> None:
+        self.user_collector = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exception: object) -> None:
+        if self.user_collector:
+            gc.enable()
+
+    def __call__(self, state: TrainingState, batch: Batch) -> TrainingState:
+        following = step(state, batch)
+        if self.on_step is not None and batch.logged:
+            if self.user_collector:
+                gc.enable()
+            try:
+                self.on_step(following.history[-1])
+            finally:
+                self.user_collector = gc.isenabled()
+                gc.disable()
+        self.latest = following
+        return following
+
+
+def _measure_all(plan: _Plan, model: MLP) -> Loss:
+    return measure(plan.rules, model, plan.data)
+
+
+def _finish(state: TrainingState, loss: Loss, config: TrainingConfig) -> TrainingRun:
     snapshots = state.snapshots
     if config.snapshot_every is not None:
         snapshots = snapshots.append((state.steps, state.model))
@@ -492,20 +494,20 @@ def _finish(state: _State, loss: Loss, config: TrainingConfig) -> TrainingRun:
     )
 
 
-def _partial_run(stop: _DivergedError, data: _Data, config: TrainingConfig) -> TrainingRun:
+def _partial_run(stop: DivergedStopError, plan: _Plan) -> TrainingRun:
     """The run up to the last finite model, whose row always ends the history."""
     model, row, optimizer_state = stop.last_good
     rows = stop.history
     if not rows or rows[-1] is not row:  # the row was not logged (log_every > 1)
         rows = rows.append(row)
-    loss = config.loss(model, data.xs, data.targets, config.alpha)
+    loss = _measure_all(plan, model)
     return TrainingRun(
         model,
         tuple(rows),
         loss.total_loss.data,
         loss.accuracy,
         optimizer_state=optimizer_state,
-        config=config,
+        config=plan.config,
         steps=row.step,
     )
 
@@ -535,118 +537,3 @@ def _batch(seed: Seed, step: int, size: int, batch_size: int) -> list[int]:
     on the steps before it (which is what makes :func:`resume` exact).
     """
     return make_rng(seed, f"mgfunc.trainer.batch:{step}").sample(range(size), batch_size)
-
-
-def _data(loss: LossFunction, model: MLP, dataset: object, argument: str) -> _Data:
-    if not isinstance(dataset, Dataset):
-        raise InvalidTypeError(
-            f"{argument} must be a Dataset, got {type(dataset).__name__}; "
-            "make one with mgfunc.datasets.moons(100)"
-        )
-    if loss in _SIGNED_LOSSES:
-        if dataset.classes > 2:
-            raise InvalidValueError(
-                f"the loss takes -1.0 / 1.0 labels (two classes), but {argument} has "
-                f"{dataset.classes} classes; train with loss=mgfunc.losses.cross_entropy and a "
-                f"model with one output per class, e.g. MLP.create(2, [16, {dataset.classes}])"
-            )
-        targets: Sequence[float] = dataset.ys
-    elif loss is cross_entropy or model.nout > 1 or dataset.classes > 2:
-        targets = dataset.labels
-    else:
-        targets = dataset.ys
-    return _Data(dataset.xs, tuple(targets))
-
-
-# The built-in losses that take -1.0 / 1.0 labels (mse takes them as targets).
-_SIGNED_LOSSES = (max_margin, logistic, mse)
-
-
-@contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Pause CPython's cyclic garbage collector while training, and restore it afterwards.
-
-    mgfunc's graphs are acyclic (a node refers only to its inputs), so reference counting frees
-    every step's graph the moment the step ends; the cyclic collector would only spend time
-    scanning the tens of thousands of young objects a step creates. Pausing it makes a step
-    faster (see the benchmark's mgfunc-gc-paused variant) without letting memory grow. If the
-    collector was already off, it is left off; it is always switched back on when it was on.
-    The collector's switch is process-wide: a ``gc.disable()`` another thread makes while
-    training runs is undone when training ends.
-    """
-    was_enabled = gc.isenabled()
-    if was_enabled:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _check_optimizer(optimizer: object, learning_rate: object) -> Optimizer:
-    if optimizer is None:
-        if callable(learning_rate):
-            _check_schedule(learning_rate)
-        return sgd(learning_rate)  # type: ignore[arg-type]  # checked by sgd
-    if not isinstance(optimizer, (SGD, Adam)):
-        raise InvalidTypeError(
-            f"optimizer must be one of mgfunc.optim's (sgd, adam, adamw) or None, got "
-            f"{describe(optimizer)}; pass for example mgfunc.optim.adamw(0.1)"
-        )
-    if learning_rate is not official_micrograd_learning_rate:
-        raise InvalidValueError(
-            "pass either optimizer= or learning_rate=, not both: the optimizer carries its "
-            "own learning rate; write e.g. optimizer=mgfunc.optim.adamw(learning_rate=0.1)"
-        )
-    return optimizer
-
-
-def _check_schedule(schedule: Callable[..., object]) -> None:
-    try:
-        signature = inspect.signature(schedule)
-    except (TypeError, ValueError):  # some builtins do not say; calling them will tell
-        return
-    try:
-        signature.bind(0)
-    except TypeError:
-        raise InvalidTypeError(
-            f"learning_rate must be a float or a function of the 0-based step, got a function "
-            f"taking {signature}; pass for example 0.05 or lambda step: 1.0 - 0.009 * step"
-        ) from None
-
-
-def _check_loss(loss: object) -> LossFunction:
-    if not callable(loss):
-        raise InvalidTypeError(
-            f"loss must be a loss function such as mgfunc.losses.cross_entropy, got "
-            f"{describe(loss)}"
-        )
-    return loss  # its shape is checked when it is first called, before any step
-
-
-def _check_alpha(alpha: object) -> float:
-    strength = real_number(alpha, "alpha", example="1e-4")
-    if strength < 0.0:
-        raise InvalidValueError(f"alpha must be at least 0, got {alpha!r}; pass e.g. 1e-4")
-    return strength
-
-
-def _check_batch_size(batch_size: object, dataset: object) -> int | None:
-    if batch_size is None:
-        return None
-    size = whole_number(batch_size, "batch_size", least=1, example="32")
-    if isinstance(dataset, Dataset) and size > len(dataset):
-        raise InvalidValueError(
-            f"batch_size must be at most the dataset's {len(dataset)} points, got {size}; "
-            "pass a smaller batch_size, or None to train on every point each step"
-        )
-    return size
-
-
-def _check_snapshot_every(snapshot_every: object) -> int | None:
-    if snapshot_every is None:
-        return None
-    return whole_number(
-        snapshot_every, "snapshot_every (or None for no snapshots)", least=1, example="10"
-    )

@@ -189,9 +189,22 @@ class Value:
     # Nonlinearities and elementary functions.
 
     def relu(self) -> Value:
-        """max(0, x); the derivative at 0 is 0, as in micrograd."""
-        positive = self.data > 0.0
-        return _node(self.data if positive else 0.0, "relu", (self,), (1.0 if positive else 0.0,))
+        """max(0, x); the derivative at 0 is 0, as in micrograd; NaN stays NaN.
+
+        >>> Value(-2.0).relu().data
+        0.0
+        >>> huge = Value(1e308) * 10.0  # overflows to inf, as floats do
+        >>> (huge - huge).relu().data
+        nan
+        """
+        x = self.data
+        if x > 0.0:
+            return _node(x, "relu", (self,), (1.0,))
+        if x <= 0.0:
+            return _node(0.0, "relu", (self,), (0.0,))
+        # NaN (an overflow upstream): it must surface in the loss and the gradients, not
+        # vanish behind the ReLU as max(0, NaN) = 0 would make it.
+        return _node(x, "relu", (self,), (x,))
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; d tanh(x) / dx = 1 - tanh(x)**2."""

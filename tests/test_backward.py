@@ -122,9 +122,9 @@ def test_grad_and_value_and_grad() -> None:
     assert db == pytest.approx(numeric[1], rel=1e-6)
     assert mgfunc.grad(lambda a: 3.0)(1.0) == (0.0,)
     with pytest.raises(InvalidTypeError, match="f must be a function"):
-        mgfunc.grad(3.0)  # type: ignore[arg-type]
+        mgfunc.grad(3.0)  # type: ignore[call-overload]
     with pytest.raises(InvalidTypeError, match="argument 0"):
-        mgfunc.grad(lambda a: a)("x")
+        mgfunc.grad(lambda a: a)("x")  # type: ignore[call-overload]
     with pytest.raises(InvalidTypeError, match="must return a Value"):
         mgfunc.grad(lambda a: "oops")(1.0)  # type: ignore[arg-type, return-value]
 

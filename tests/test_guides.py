@@ -41,6 +41,9 @@ GUIDE_NAMES = (
 DOCUMENTS = (*(GUIDES / name for name in GUIDE_NAMES), ROOT / "README.md")
 PUBLIC_MODULES = (
     "mgfunc",
+    "mgfunc.transforms",
+    "mgfunc.gradient_check",
+    "mgfunc.curvature",
     "mgfunc.graph",
     "mgfunc.datasets",
     "mgfunc.nn",
@@ -49,6 +52,8 @@ PUBLIC_MODULES = (
     "mgfunc.trainer",
     "mgfunc.plot_data",
     "mgfunc.plots",
+    "mgfunc.vega",
+    "mgfunc.playground",
     "mgfunc.io",
     "mgfunc.errors",
 )

@@ -1,4 +1,4 @@
-"""The two notebooks run top to bottom, headless, and show what their sections promise.
+"""The three notebooks run top to bottom, headless, and show what their sections promise.
 
 Each notebook is executed once per test session by a Jupyter kernel running this very
 interpreter (a kernelspec written to a temporary folder, so a stray ``python3`` kernel
@@ -77,6 +77,11 @@ def extras(kernel_environment: None) -> nbformat.NotebookNode:
     return execute("micrograd_extras.ipynb")
 
 
+@pytest.fixture(scope="module")
+def playground(kernel_environment: None) -> nbformat.NotebookNode:
+    return execute("playground.ipynb")
+
+
 def tagged(notebook: nbformat.NotebookNode, tag: str) -> nbformat.NotebookNode:
     """The one cell carrying ``tag`` in its metadata."""
     cells: list[nbformat.NotebookNode] = [
@@ -136,7 +141,9 @@ def stderr_of(notebook: nbformat.NotebookNode) -> str:
     )
 
 
-@pytest.mark.parametrize("name", ["micrograd_demo.ipynb", "micrograd_extras.ipynb"])
+@pytest.mark.parametrize(
+    "name", ["micrograd_demo.ipynb", "micrograd_extras.ipynb", "playground.ipynb"]
+)
 def test_notebooks_are_committed_without_outputs(name: str) -> None:
     notebook = load(name)
     nbformat.validate(notebook)
@@ -186,11 +193,26 @@ def test_demo_trains_to_full_accuracy_and_keeps_the_old_model(
     assert "the original model is unchanged" in text_of(tagged(demo, "unchanged"))
 
 
+def is_offline_vega_chart(cell: nbformat.NotebookNode) -> bool:
+    """Whether the cell showed one Vega-Lite chart that draws without the network."""
+    page = html_of(cell)
+    return (
+        page.count('<script type="module">') == 1
+        and "window.vegaEmbed" in page
+        and not re.search(r"<script[^>]*\ssrc=|<link", page)
+    )
+
+
 def test_demo_draws_every_chart(demo: nbformat.NotebookNode) -> None:
     # dataset, graph, loss, accuracy, boundary; one more if Graphviz is installed
     assert image_count(demo.cells) >= 5
     for tag in ("dataset-plot", "loss-plot", "accuracy-plot", "boundary-plot"):
-        assert image_count([tagged(demo, tag)]) == 1, tag
+        cell = tagged(demo, tag)
+        # the seed's Vega-Lite charts, with a PNG for viewers that run no JavaScript
+        assert is_offline_vega_chart(cell), tag
+        assert image_count([cell]) == 1, tag
+    boundary = html_of(tagged(demo, "boundary-plot"))
+    assert '"field": "loss"' in boundary or '"field":"loss"' in boundary  # the points' tooltip
     assert "Traceback" not in stderr_of(demo)
 
 
@@ -229,6 +251,10 @@ def test_extras_show_the_training_animation_inline(extras: nbformat.NotebookNode
     assert frames and int(frames[1]) == 16
     page = html_of(cell)
     assert "<script" in page and page.count("data:image/png;base64,") == int(frames[1])
+    # offline: no icon font from the network; the buttons say what they do
+    assert "font-awesome" not in page and 'class="fa' not in page
+    for label in ("First frame", "Play", "Pause", "Next frame"):
+        assert f'aria-label="{label}" onclick' in page and f">{label}</button>" in page
 
 
 def test_extras_widgets_offer_every_control(extras: nbformat.NotebookNode) -> None:
@@ -278,6 +304,8 @@ def test_extras_draw_every_chart(extras: nbformat.NotebookNode) -> None:
     assert image_count(extras.cells) >= 6
     for tag in ("explorer", "learning-rates", "spiral-plot", "failure", "yin-yang-plot"):
         assert image_count([tagged(extras, tag)]) == 1, tag
+    for tag in ("explorer", "learning-rates", "spiral-plot"):  # where the seed drew Vega-Lite
+        assert is_offline_vega_chart(tagged(extras, tag)), tag
     assert "Traceback" not in stderr_of(extras)
 
 
@@ -290,4 +318,89 @@ def test_the_executed_extras_export_to_html_with_tables_widgets_and_pictures(
     # the widget state travels with the page, for the widget manager to draw the controls
     assert "application/vnd.jupyter.widget-state+json" in page
     assert "application/vnd.jupyter.widget-view+json" in page
-    assert page.count("data:image/png;base64,") >= 6 + 16  # figures and animation frames
+    # matplotlib figures and animation frames as images; the Vega-Lite charts as scripts
+    assert page.count("data:image/png;base64,") >= 3 + 16
+    assert page.count('class="mgfunc-chart"') == 3
+
+
+def widget_models(notebook: nbformat.NotebookNode) -> dict[str, dict[str, object]]:
+    """The kernel's widget models saved in the notebook, by model id."""
+    state = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    models: dict[str, dict[str, object]] = dict(state)
+    return models
+
+
+def test_the_playground_shows_every_control_and_three_buttons_without_icons(
+    playground: nbformat.NotebookNode,
+) -> None:
+    (shown,) = [
+        output
+        for output in tagged(playground, "playground").outputs
+        if output.output_type == "display_data"
+    ]
+    assert shown.data["text/plain"].startswith("HBox(")
+    models = widget_models(playground)
+    assert shown.data["application/vnd.jupyter.widget-view+json"]["model_id"] in models
+    states = [model["state"] for model in models.values()]
+    assert isinstance(states[0], dict)
+    descriptions = {state.get("description") for state in states if isinstance(state, dict)}
+    assert {
+        "dataset",
+        "points",
+        "noise",
+        "classes",
+        "hidden",
+        "activation",
+        "loss",
+        "optimizer",
+        "learning rate",
+        "batch (0 all)",
+        "validation",
+        "seed",
+        "Train",
+        "Stop",
+        "Reset",
+    } <= descriptions
+    buttons = [
+        state
+        for model, state in zip(models.values(), states)
+        if model["model_name"] == "ButtonModel" and isinstance(state, dict)
+    ]
+    assert len(buttons) == 3 and all(button.get("icon", "") == "" for button in buttons)
+
+
+def test_the_playground_trains_when_pressed_and_shows_what_it_drew(
+    playground: nbformat.NotebookNode,
+) -> None:
+    pressed = text_of(tagged(playground, "playground-press"))
+    assert re.search(r"after 30 steps: step 30 · loss \d\.\d+ · validation loss", pressed)
+    pictures = tagged(playground, "playground-pictures")
+    assert image_count([pictures]) == 2  # the neuron maps with the boundary, the loss
+    table = html_of(pictures)
+    assert table.count("<tr>") == 1 + 8 and "first_moment" in table
+    by_hand = tagged(playground, "by-hand")
+    assert "spiral after 20 steps" in text_of(by_hand) and is_dataframe(by_hand)
+    assert "Traceback" not in stderr_of(playground)
+
+
+def test_extras_take_derivatives_of_any_order(extras: nbformat.NotebookNode) -> None:
+    tanh = tagged(extras, "tanh-derivatives")
+    assert re.findall(r"^order (\d): nested", text_of(tanh), re.MULTILINE) == ["1", "2", "3", "4"]
+    assert image_count([tanh]) == 1
+    newton = text_of(tagged(extras, "newton"))
+    assert "step 5: x = 1.1309011226299859" in newton and "a local minimum" in newton
+    hessian = tagged(extras, "hessian")
+    assert "17 x 17 Hessian, symmetric: True" in text_of(hessian)
+    assert "hvp along the first parameter is its first column: True" in text_of(hessian)
+    assert image_count([hessian]) == 1
+
+
+def test_extras_measure_the_official_runs_sharpness(extras: nbformat.NotebookNode) -> None:
+    cell = tagged(extras, "sharpness")
+    rows = re.findall(r"step +(\d+): sharpness (\d+\.\d+), 2 / lr (\d+\.\d+)", text_of(cell))
+    assert [int(step) for step, _, _ in rows] == [0, 25, 50, 75, 100]
+    assert [edge for _, _, edge in rows] == ["2.00", "2.58", "3.64", "6.15", "20.00"]
+    sharpnesses = [float(top) for _, top, _ in rows]
+    assert 1.0 < sharpnesses[0] < 2.0  # near the edge only at the start
+    assert sharpnesses[-1] == 0.0002  # every margin met: 2 * alpha, the L2 term alone
+    assert image_count([cell]) == 1

@@ -254,7 +254,8 @@ def test_only_the_plots_package_and_the_command_line_import_matplotlib() -> None
     }
     assert "plots/charts.py" in importers  # the scan sees the imports it looks for
     outside = sorted(name for name in importers if not name.startswith("plots/"))
-    assert outside == ["__main__.py"]
+    # The playground is seeing too: it holds the figures mgfunc.plots draws and renders them.
+    assert outside == ["__main__.py", "playground.py"]
 
 
 def all_axes(canvas: Figure | SubFigure) -> list[Axes]:

@@ -25,3 +25,38 @@ def test_every_stubbed_function_exists_in_toolz() -> None:
 def test_accumulate_gives_running_figures_with_and_without_a_start() -> None:
     assert list(toolz.accumulate(operator.add, [0.8, 0.1])) == [0.8, 0.8 + 0.1]
     assert list(toolz.accumulate(operator.add, [1, 2], 10)) == [10, 11, 13]
+
+
+IPYWIDGETS_STUB = STUB.parents[1] / "ipywidgets" / "__init__.pyi"
+
+
+def test_every_stubbed_widget_and_method_exists_in_ipywidgets() -> None:
+    import ipywidgets
+
+    tree = ast.parse(IPYWIDGETS_STUB.read_text())
+    classes = {node.name: node for node in tree.body if isinstance(node, ast.ClassDef)}
+    # Types for mypy alone: the dict an observer receives, and what the controls share.
+    stub_only = {"Change", "_Control"}
+    assert {"Button", "Image", "HTML", "VBox", "HBox", "Dropdown"} <= set(classes)
+
+    def members(node: ast.ClassDef) -> set[str]:
+        """The names the stub gives ``node``, with those of its stub-only bases."""
+        names = {
+            item.name if isinstance(item, ast.FunctionDef) else ast.unparse(item.target)
+            for item in node.body
+            if isinstance(item, (ast.FunctionDef, ast.AnnAssign))
+        }
+        for base in node.bases:
+            base_name = ast.unparse(base).split("[")[0]
+            if base_name in stub_only:
+                names |= members(classes[base_name])
+        return names
+
+    for name, node in classes.items():
+        if name in stub_only:
+            continue
+        widget = getattr(ipywidgets, name, None)
+        assert isinstance(widget, type), name
+        traits: dict[str, object] = getattr(widget, "class_traits", dict)()
+        for member in members(node) - {"__init__"}:
+            assert member in traits or hasattr(widget, member), f"{name}.{member}"

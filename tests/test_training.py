@@ -7,8 +7,9 @@ import gc
 import pytest
 
 from mgfunc import InvalidTypeError, InvalidValueError, backward
+from mgfunc._checks import Numbers, Rows
 from mgfunc.datasets import moons
-from mgfunc.losses import max_margin
+from mgfunc.losses import Loss, max_margin
 from mgfunc.nn import MLP, apply_gradients, parameters
 from mgfunc.trainer import HistoryRow, TrainingRun, official_micrograd_learning_rate, train
 
@@ -156,19 +157,52 @@ def test_max_margin_refuses_mismatched_data() -> None:
         max_margin(model, [], [])
 
 
-def test_training_restores_the_cyclic_collector_as_it_found_it() -> None:
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_for_the_library_only_and_callbacks_see_the_users(
+    enabled: bool,
+) -> None:
+    model, data = MLP.create(2, [4, 1], seed=0), moons(20, seed=0)
+    in_callback: list[bool] = []
+    in_loss: list[bool] = []
+
+    def loss(model: MLP, xs: Rows, ys: Numbers, alpha: float) -> Loss:
+        in_loss.append(gc.isenabled())
+        return max_margin(model, xs, ys, alpha)
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        train(
+            model,
+            data,
+            steps=3,
+            loss=loss,
+            learning_rate=0.1,
+            on_step=lambda row: in_callback.append(gc.isenabled()),
+        )
+        assert in_callback == [enabled] * 3  # the user's code runs as the user left it
+        # The steps' own losses (every call after the first, checking call) run paused.
+        assert in_loss[1:] and not any(in_loss[1:])
+        assert gc.isenabled() == enabled  # restored when training ends
+        with pytest.raises(InvalidValueError):
+            train(model, data, steps=3, learning_rate=lambda k: 0.1 if k < 1 else float("nan"))
+        assert gc.isenabled() == enabled  # restored after an error too
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_a_callback_that_switches_the_collector_keeps_its_choice() -> None:
     model, data = MLP.create(2, [4, 1], seed=0), moons(20, seed=0)
     seen: list[bool] = []
+
+    def callback(row: HistoryRow) -> None:
+        seen.append(gc.isenabled())
+        gc.disable()
+
     assert gc.isenabled()
-    train(model, data, steps=2, learning_rate=0.1, on_step=lambda row: seen.append(gc.isenabled()))
-    assert seen == [False, False]  # paused while training: the graphs are acyclic
-    assert gc.isenabled()
-    with pytest.raises(InvalidValueError):
-        train(model, data, steps=3, learning_rate=lambda k: 0.1 if k < 1 else float("nan"))
-    assert gc.isenabled()  # restored after an error too
-    gc.disable()
     try:
-        train(model, data, steps=1, learning_rate=0.1)
-        assert not gc.isenabled()  # left off when it was off
+        train(model, data, steps=3, learning_rate=0.1, on_step=callback)
+        assert seen == [True, False, False]
+        assert not gc.isenabled()
     finally:
         gc.enable()

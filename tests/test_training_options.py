@@ -170,7 +170,7 @@ def test_ctrl_c_keeps_the_run_so_far_and_it_resumes_exactly() -> None:
 
 
 def test_a_diverged_run_keeps_its_optimizer_state() -> None:
-    from mgfunc.errors import TrainingDivergedError
+    from mgfunc.trainer import TrainingDivergedError
 
     with pytest.raises(TrainingDivergedError) as caught:
         train(MODEL, DATA, steps=30, learning_rate=1e200)

@@ -126,17 +126,17 @@ CASES: dict[str, Case] = {
         r"gradients are looked up by Value, got str 'x'",
     ),
     "grad not callable": (
-        lambda: grad(3),
+        lambda: grad(3),  # type: ignore[call-overload]
         InvalidTypeError,
         r"f must be a function of Values, got int 3",
     ),
     "value_and_grad not callable": (
-        lambda: value_and_grad(None),
+        lambda: value_and_grad(None),  # type: ignore[call-overload]
         InvalidTypeError,
         r"f must be a function",
     ),
     "grad argument": (
-        lambda: grad(lambda x: x * x)("2"),
+        lambda: grad(lambda x: x * x)("2"),  # type: ignore[call-overload]
         InvalidTypeError,
         r"argument 0 must be a real number, got str '2'",
     ),
@@ -484,12 +484,12 @@ CASES: dict[str, Case] = {
     "train rate": (
         lambda: train(MODEL, DATA, learning_rate=math.inf),
         InvalidValueError,
-        r"learning_rate must be finite, got inf",
+        r"learning_rate must be a positive finite number, got inf",
     ),
     "train rate text": (
         lambda: train(MODEL, DATA, learning_rate="0.1"),
         InvalidTypeError,
-        r"learning_rate must be a real number, got str '0.1'",
+        r"learning_rate must be a positive number or a schedule .*got str '0.1'",
     ),
     "train schedule arity": (
         lambda: train(MODEL, DATA, learning_rate=lambda: 0.1),
@@ -500,12 +500,23 @@ CASES: dict[str, Case] = {
     "train schedule nan": (
         lambda: train(MODEL, DATA, learning_rate=lambda k: math.nan),
         InvalidValueError,
-        r"learning_rate\(0\) must be finite, got nan",
+        r"the learning rate at step 0 \(learning_rate\(0\)\) must be a positive finite number, "
+        r"got nan",
     ),
     "train schedule text": (
         lambda: train(MODEL, DATA, learning_rate=lambda k: "fast"),
-        InvalidTypeError,
-        r"learning_rate\(0\) must be a real number, got str 'fast'",
+        InvalidValueError,
+        r"learning_rate\(0\)\) must be a positive finite number, got str 'fast'",
+    ),
+    "train rate negative": (
+        lambda: train(MODEL, DATA, learning_rate=-0.1),
+        InvalidValueError,
+        r"learning_rate must be a positive finite number, got -0.1; a negative rate climbs",
+    ),
+    "train schedule zero": (
+        lambda: train(MODEL, DATA, learning_rate=lambda k: 0.0),
+        InvalidValueError,
+        r"the learning rate at step 0 .*got 0.0; a rate of 0 leaves the model as it is",
     ),
     "train dataset": (
         lambda: train(MODEL, DATA.xs),
