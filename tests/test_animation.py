@@ -343,15 +343,24 @@ def full_draws(animation: FrameAnimation) -> list[numpy.ndarray]:
     return pictures
 
 
-@pytest.mark.parametrize("neurons", [False, True])
+@pytest.mark.parametrize(
+    ("neurons", "h"),
+    [(False, H), (True, H), (False, 50.0)],  # 50: a grid of one cell, shown as a mesh
+)
 def test_the_fast_frames_are_the_full_drawings_pixel_for_pixel(
-    data: Dataset, neurons: bool
+    data: Dataset, neurons: bool, h: float
 ) -> None:
+    training, validation = split(data, (0.7, 0.3), seed=0)  # two loss curves that cross
     run = train(
-        MLP.create(2, [5, 3, 1], seed=1), data, steps=12, learning_rate=0.5, snapshot_every=1
+        MLP.create(2, [5, 3, 1], seed=1),
+        training,
+        steps=12,
+        learning_rate=0.5,
+        validation=validation,
+        snapshot_every=1,
     )
     animation = animate_training(
-        run, data, h=H, figsize=FIGSIZE if not neurons else None, neurons=neurons
+        run, training, h=h, figsize=None if neurons else FIGSIZE, neurons=neurons
     )
     assert isinstance(animation, FrameAnimation)
     fast = list(animation.frames())

@@ -189,13 +189,14 @@ def _padded(axes: Axes) -> Bbox:
 
 
 def _redrawn(moving: Sequence[Artist]) -> list[tuple[Axes, list[Artist]]]:
-    """Per Axes, the moving artists and all that is drawn above them, in drawing order.
+    """Per Axes, the moving artists and all that a full drawing draws after them, in order.
 
-    An Axes draws its children by zorder (stably); a still child with a higher zorder than a
-    moving one (points over a boundary, a legend over a curve) may overlap it, so it is drawn
-    again after it. The Axes' own background patch is drawn first whatever its zorder, and the
-    x and y Axis are left in the background too: their ticks and labels lie outside the Axes,
-    and grid lines sit below the curves. Empty texts (an Axes' unused side titles) draw nothing.
+    An Axes draws its children sorted by zorder (stably, in the order they were added); a
+    still child drawn after a moving one (points over a boundary, a legend over a curve, a
+    faint curve added after a moving one) may overlap it, so it is drawn again after it. The
+    Axes' own background patch is drawn first whatever its zorder, and the x and y Axis are left
+    in the background too: their ticks and labels lie outside the Axes, and grid lines sit
+    below the curves. Empty texts (an Axes' unused side titles) draw nothing.
     """
     by_axes: dict[Axes, set[Artist]] = {}
     for artist in moving:
@@ -203,19 +204,23 @@ def _redrawn(moving: Sequence[Artist]) -> list[tuple[Axes, list[Artist]]]:
             by_axes.setdefault(artist.axes, set()).add(artist)
     redrawn: list[tuple[Axes, list[Artist]]] = []
     for axes, mine in by_axes.items():
-        lowest = min(artist.get_zorder() for artist in mine)
-        children = [
-            child
-            for child in axes.get_children()
-            if child in mine
-            or (
-                child.get_zorder() > lowest
-                and child is not axes.patch
-                and not isinstance(child, Axis)
-                and not (isinstance(child, Text) and not child.get_text())
+        order = sorted(axes.get_children(), key=lambda child: child.get_zorder())
+        first = min(index for index, child in enumerate(order) if child in mine)
+        redrawn.append(
+            (
+                axes,
+                [
+                    child
+                    for child in order[first:]
+                    if child in mine
+                    or not (
+                        child is axes.patch
+                        or isinstance(child, Axis)
+                        or (isinstance(child, Text) and not child.get_text())
+                    )
+                ],
             )
-        ]
-        redrawn.append((axes, sorted(children, key=lambda child: child.get_zorder())))
+        )
     return redrawn
 
 
