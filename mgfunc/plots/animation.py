@@ -145,9 +145,10 @@ def animate_training(
     figure.set_layout_engine("none")  # laid out once below, whatever the rcParams say
     top: Figure | SubFigure = figure
     maps: list[AxesImage] = []
-    if hidden:
+    first = frames[0].grid  # kept when the neurons are shown
+    if first is not None:
         top, bottom = _stacked(figure, hidden, wrap)
-        maps = draw_neuron_maps(bottom, hidden, _grid_of(frames[0]), dataset, wrap)
+        maps = draw_neuron_maps(bottom, hidden, first, dataset, wrap)
     boundary_axes, loss_axes = top.subplots(1, 2, width_ratios=(1.0, 1.25))
     scatter_classes(boundary_axes, dataset)
     boundary_axes.legend(loc="upper right")
@@ -297,12 +298,6 @@ def _frame(
     if row is None:
         return _Frame(step, image, None, None, kept)
     return _Frame(step, image, row.loss, row.accuracy, kept)
-
-
-def _grid_of(frame: _Frame) -> GridOutputs:
-    if frame.grid is None:  # pragma: no cover - frames keep their grid when neurons are shown
-        raise AssertionError("a frame without its neuron grid")
-    return frame.grid
 
 
 def _figsize(figsize: object, hidden: Sequence[Layer], columns: int) -> tuple[float, float]:
