@@ -4,11 +4,15 @@ Trains the official demo (``MLP.create(2, [16, 16, 1])`` on 100 two-moons points
 steps with the cyclic GC paused during each step, as ``mgfunc.trainer.train`` runs, and times
 each phase of every step separately:
 
-- ``network forward``: ``model.forward(row)`` for every row, the neuron nodes;
-- ``loss tail``: the rest of ``max_margin`` (hinge terms, mean, L2 term, accuracy);
+- ``network forward``: ``nn.forward_rows`` on the checked rows, the neuron nodes (what
+  ``max_margin`` runs);
+- ``loss tail``: the rest of ``max_margin`` (argument checks, hinge terms, mean, L2 term,
+  accuracy): its time minus the network forward's;
 - ``topological order``: ``topological_order(loss)``, the walk that collects the graph;
 - ``fold``: the rest of ``backward`` (the gradient fold and the frozen table);
-- ``update``: ``apply_gradients``.
+- ``update``: ``apply_gradients``;
+- ``free the graph``: dropping the step's graph and gradient table (reference counting frees
+  every node; in training this happens when the next step rebinds its names).
 
 Times are CPU time of this process (``time.process_time``), so other load on the machine does
 not count; each figure is the median over the steps. ``--workers N`` repeats the whole run in N
@@ -36,12 +40,13 @@ import time
 from collections.abc import Callable, Sequence
 
 import mgfunc
+from mgfunc._checks import rows_of_numbers
 from mgfunc.datasets import moons
 from mgfunc.losses import max_margin
-from mgfunc.nn import MLP, apply_gradients
+from mgfunc.nn import MLP, apply_gradients, forward_rows
 from mgfunc.trainer import official_micrograd_learning_rate
 
-PHASES = ("network forward", "loss tail", "topological order", "fold", "update")
+PHASES = ("network forward", "loss tail", "topological order", "fold", "update", "free the graph")
 OFFICIAL_SEED = (1337, 1337, 1337)
 
 
@@ -56,10 +61,12 @@ def profile(steps: int) -> dict[str, object]:
     was_enabled = gc.isenabled()
     for step in range(steps):
         gc.disable()
+        rows = rows_of_numbers(xs, "xs", width=2)  # what max_margin checks first
         start = clock()
-        for row in xs:
-            model.forward(row)
+        outputs = forward_rows(model, rows)
         after_network = clock()
+        del outputs  # freeing a graph costs time too: counted apart, below
+        start_loss = clock()
         loss = max_margin(model, xs, ys)
         after_loss = clock()
         order = mgfunc.topological_order(loss.total_loss)
@@ -68,16 +75,6 @@ def profile(steps: int) -> dict[str, object]:
         after_backward = clock()
         model = apply_gradients(model, grads, official_micrograd_learning_rate(step))
         end = clock()
-        if was_enabled:
-            gc.enable()
-        network = after_network - start
-        times["network forward"].append(network)
-        # max_margin runs the network again: the tail is what it adds beyond that.
-        times["loss tail"].append(max(after_loss - after_network - network, 0.0))
-        times["topological order"].append(after_order - after_loss)
-        # backward walks the graph itself: the fold is what it adds beyond the walk.
-        times["fold"].append(max(after_backward - after_order - (after_order - after_loss), 0.0))
-        times["update"].append(end - after_backward)
         if step == 0:
             nodes = len(order)
             edges = sum(len(node.inputs) for node in order)
@@ -85,6 +82,20 @@ def profile(steps: int) -> dict[str, object]:
             carrying = sum(
                 1 for node in order if grads[node] for local in node.local_gradients if local
             )
+        start_free = clock()
+        del loss, order, grads  # the step's graph and gradient table, freed by refcounting
+        end_free = clock()
+        if was_enabled:
+            gc.enable()
+        network = after_network - start
+        times["network forward"].append(network)
+        # max_margin runs the network again: the tail is what it adds beyond that.
+        times["loss tail"].append(max(after_loss - start_loss - network, 0.0))
+        times["topological order"].append(after_order - after_loss)
+        # backward walks the graph itself: the fold is what it adds beyond the walk.
+        times["fold"].append(max(after_backward - after_order - (after_order - after_loss), 0.0))
+        times["update"].append(end - after_backward)
+        times["free the graph"].append(end_free - start_free)
     medians = {phase: 1e3 * statistics.median(values) for phase, values in times.items()}
     return {"ms": medians, "nodes": nodes, "edges": edges, "edges_carrying": carrying}
 

@@ -4,35 +4,50 @@
 steps) with progress, prints a summary, and writes the plots and a graph into a folder. Run
 ``python -m mgfunc demo --help`` for every option. Figures are drawn on matplotlib ``Figure``
 objects directly, never through pyplot, so no display is needed.
+
+The options are checked by the library's own checks before training
+(:mod:`mgfunc._demo_options`), and every file is written through the library's one atomic
+write (:mod:`mgfunc._files`).
 """
 
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
+from matplotlib.animation import Animation
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from mgfunc import plots
+from mgfunc._demo_options import ADAM_LEARNING_RATE as ADAM_LEARNING_RATE
+from mgfunc._demo_options import (
+    ALL_OPTIONS,
+    DATASETS,
+    OptionError,
+    Plan,
+    checked_plan,
+    diverged,
+    in_option_words,
+    one_line,
+    run_plan,
+)
+from mgfunc._demo_options import ANIMATION_FRAMES as ANIMATION_FRAMES
+from mgfunc._files import prepare_folder, replacing, write_text
 from mgfunc.backward import backward
-from mgfunc.datasets import Dataset, blobs, moons, spiral, split, yin_yang
 from mgfunc.errors import MgfuncError
 from mgfunc.gradients import Gradients
 from mgfunc.graph import to_dot
-from mgfunc.losses import cross_entropy, max_margin
-from mgfunc.nn import MLP, parameter_count
-from mgfunc.optim import Optimizer, adam, adamw, sgd
+from mgfunc.nn import parameter_count
 from mgfunc.trainer import (
     HistoryRow,
+    TrainingDivergedError,
     TrainingInterrupted,
     TrainingRun,
-    official_micrograd_learning_rate,
     train,
 )
 from mgfunc.value import Value
@@ -41,12 +56,6 @@ __all__ = ["main"]
 
 PROGRESS_EVERY = 10
 """The demo prints a progress line every this many steps (and at the last step)."""
-
-ANIMATION_FRAMES = 60
-"""``--animate`` keeps a snapshot every ``ceil(steps / 60)`` steps: at most 61 frames."""
-
-ADAM_LEARNING_RATE = 0.05
-"""The demo's learning rate for ``--optimizer adam`` and ``adamw`` without ``--learning-rate``."""
 
 INTERRUPTED = 130
 """The exit status after Ctrl-C, as a shell reports a process stopped by SIGINT (128 + 2)."""
@@ -73,9 +82,12 @@ applies to sgd and --weight-decay to adamw. --validation 0.2 holds out a fifth o
 and draws their loss and accuracy beside the training curves. --animate also writes
 training.gif: the decision boundary and the loss as training goes.
 
-Ctrl-C during training prints the steps done with the last loss and accuracy, writes nothing,
-and exits with status 130. A bad option value prints one line on stderr and exits with
-status 2."""
+Every option, and the output folder (created if missing, then tried with a file), is checked
+before training starts: a bad option value prints one line on stderr and exits with status 2,
+an output folder that cannot be written exits with status 1. Every file is written to a
+temporary name and renamed, so an existing file is replaced whole or not at all. Ctrl-C during
+training prints the steps done with the last loss and accuracy, writes nothing, and exits with
+status 130."""
 
 _EPILOG = """\
 Without a subcommand mgfunc prints this help on stderr and exits with status 2.
@@ -90,48 +102,33 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _number(
-    kind: Callable[[str], int | float], accepted: str, test: Callable[[float], bool]
-) -> Callable[[str], int | float]:
-    def parse(text: str) -> int | float:
-        try:
-            number = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {accepted}, got {text!r}") from None
-        if not math.isfinite(number) or not test(number):
-            raise argparse.ArgumentTypeError(f"expected {accepted}, got {text!r}")
-        return number
-
-    return parse
+# The option types only read the text. Whether a number is in range is the library's to say
+# (see checked_plan): the command line has no copies of its rules.
 
 
-def _int_at_least(least: int) -> Callable[[str], int]:
-    parse = _number(int, f"an integer of at least {least}", lambda n: n >= least)
-    return lambda text: int(parse(text))
-
-
-def _float_where(accepted: str, test: Callable[[float], bool]) -> Callable[[str], float]:
-    parse = _number(float, accepted, test)
-    return lambda text: float(parse(text))
-
-
-def _int_list(text: str, accepted: str, least: int) -> tuple[int, ...]:
+def _integers(text: str) -> tuple[int, ...]:
     try:
-        numbers = tuple(int(part) for part in text.split(","))
+        return tuple(int(part) for part in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected {accepted}, got {text!r}") from None
-    if any(number < least for number in numbers):
-        raise argparse.ArgumentTypeError(f"expected {accepted}, got {text!r}")
-    return numbers
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated integers such as 16,16,1, got {text!r}"
+        ) from None
 
 
 def _seed(text: str) -> int | tuple[int, ...]:
-    numbers = _int_list(text, "comma-separated integers such as 1337,1337,1337", least=-(2**63))
+    numbers = _integers(text)
     return numbers[0] if len(numbers) == 1 else numbers
 
 
-def _layers(text: str) -> tuple[int, ...]:
-    return _int_list(text, "comma-separated layer widths of at least 1 such as 16,16,1", 1)
+def _folder(text: str) -> Path:
+    if not text.strip():
+        # Path("") is the current folder: an empty --out is far more often a mistake (an unset
+        # shell variable) than a wish to fill the current folder with pictures.
+        raise argparse.ArgumentTypeError(
+            "expected a folder, got an empty name; pass for example --out demo_output, or "
+            "--out . for the current folder"
+        )
+    return Path(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,41 +149,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--out",
-        type=Path,
+        type=_folder,
         default=Path("demo_output"),
         metavar="DIR",
-        help="folder for the plots and graph.dot, created if missing (default: demo_output)",
+        help="folder for the plots and graph.dot, created if missing; . is the current folder "
+        "(default: demo_output)",
     )
     demo.add_argument(
         "--dataset",
-        choices=_DATASETS,
+        choices=DATASETS,
         default="moons",
         help="the points to classify: moons (2 classes), spiral or blobs (--classes K), "
         "yin_yang (3 classes) (default: moons)",
     )
     demo.add_argument(
         "--classes",
-        type=_int_at_least(2),
+        type=int,
         default=None,
         metavar="K",
         help="number of classes of --dataset spiral or blobs (default: 2)",
     )
     demo.add_argument(
         "--samples",
-        type=_int_at_least(2),
+        type=int,
         default=100,
         help="number of points, at least 2 (at least one per class) (default: 100)",
     )
     demo.add_argument(
         "--noise",
-        type=_float_where("a finite number of at least 0", lambda n: n >= 0),
+        type=float,
         default=None,
         help="standard deviation of the noise on the points (default: 0.1 for moons, 0.05 "
         "for spiral, 0.25 for blobs; yin_yang has none)",
     )
     demo.add_argument(
         "--validation",
-        type=_float_where("a fraction above 0 and below 1", lambda n: 0 < n < 1),
+        type=float,
         default=None,
         metavar="FRACTION",
         help="hold out this share of the points as a validation set, measured every step and "
@@ -194,13 +192,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--steps",
-        type=_int_at_least(1),
+        type=int,
         default=100,
         help="number of gradient-descent steps, at least 1 (default: 100)",
     )
     demo.add_argument(
         "--alpha",
-        type=_float_where("a finite number of at least 0", lambda n: n >= 0),
+        type=float,
         default=1e-4,
         help="L2 regularisation strength (default: 1e-4)",
     )
@@ -213,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--layers",
-        type=_layers,
+        type=_integers,
         default=None,
         help="widths of the MLP's layers after its 2 inputs; the last is 1 (one score) for two "
         "classes and K for K > 2 classes (default: 16,16,1, i.e. 337 parameters; 16,16,K)",
@@ -226,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--learning-rate",
-        type=_float_where("a finite number above 0", lambda n: n > 0),
+        type=float,
         default=None,
         metavar="RATE",
         help="a constant learning rate for the optimizer (default: for sgd the official "
@@ -234,19 +232,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--momentum",
-        type=_float_where("a number in [0, 1)", lambda n: 0 <= n < 1),
+        type=float,
         default=None,
         help="momentum of --optimizer sgd, in [0, 1) (default: 0, micrograd's update)",
     )
     demo.add_argument(
         "--weight-decay",
-        type=_float_where("a finite number of at least 0", lambda n: n >= 0),
+        type=float,
         default=None,
         help="decoupled weight decay of --optimizer adamw (default: 0.01)",
     )
     demo.add_argument(
         "--batch-size",
-        type=_int_at_least(1),
+        type=int,
         default=None,
         metavar="N",
         help="train each step on N points drawn at random (seeded by --seed) instead of on "
@@ -254,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--h",
-        type=_float_where("a finite number above 0", lambda n: n > 0),
+        type=float,
         default=0.25,
         help="grid step of the decision-boundary plot (default: 0.25)",
     )
@@ -275,6 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``mgfunc`` command line; return its exit status.
 
+    Every option is checked (by the library's own checks, the errors told in the options'
+    words) and the output folder created and proven writable before any training.
+
     Args:
         argv: the arguments after the program name; None reads ``sys.argv[1:]``.
 
@@ -291,131 +292,50 @@ def main(argv: Sequence[str] | None = None) -> int:
     if options.command is None:
         parser.print_help(sys.stderr)
         return 2
-    mismatch = _mismatched_options(options)
-    if mismatch is not None:
-        print(f"mgfunc demo: error: {mismatch} (see mgfunc demo --help)", file=sys.stderr)
+    try:
+        plan = checked_plan(options, train)
+    except OptionError as error:
+        print(f"mgfunc demo: error: {error} (see mgfunc demo --help)", file=sys.stderr)
         return 2
     try:
-        return _demo(options)
+        out = prepare_folder(options.out)
+    except OSError as error:
+        print(f"mgfunc demo: error: argument --out: {_reason(error)}", file=sys.stderr)
+        return 1
+    try:
+        return _demo(plan, out, options.quiet)
+    except TrainingDivergedError as error:
+        print(f"mgfunc: error: {diverged(error)}", file=sys.stderr)
+        return 2
     except MgfuncError as error:
-        print(f"mgfunc: error: {_one_line(error)}", file=sys.stderr)
+        print(f"mgfunc: error: {in_option_words(str(error), ALL_OPTIONS)}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"mgfunc: error: cannot write the output: {_one_line(error)}", file=sys.stderr)
+        print(f"mgfunc: error: cannot write the output: {_reason(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:  # after training (TrainingInterrupted is handled in _demo)
         print("mgfunc: interrupted", file=sys.stderr)
         return INTERRUPTED
 
 
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split())
+def _reason(error: OSError) -> str:
+    """An OSError as one line, without Python's ``[Errno N]`` prefix."""
+    return one_line(error.strerror if error.strerror and error.filename is None else str(error))
 
 
-_DATASETS = ("moons", "spiral", "blobs", "yin_yang")
-_NOISE = {"moons": 0.1, "spiral": 0.05, "blobs": 0.25}
-_FIXED_CLASSES = {"moons": 2, "yin_yang": 3}
+# Running the demo: train, draw every picture, then write them all.
 
 
-def _class_count(options: argparse.Namespace) -> int:
-    """How many classes the chosen dataset has: moons 2, yin_yang 3, the others --classes."""
-    if options.dataset in _FIXED_CLASSES:
-        return _FIXED_CLASSES[options.dataset]
-    return 2 if options.classes is None else int(options.classes)
-
-
-def _mismatched_options(options: argparse.Namespace) -> str | None:
-    """What is wrong with a combination of valid option values, or None."""
-    if options.classes is not None and options.dataset in _FIXED_CLASSES:
-        return (
-            f"argument --classes: applies to --dataset spiral or blobs, not {options.dataset} "
-            f"(which has {_class_count(options)} classes)"
-        )
-    if options.noise is not None and options.dataset == "yin_yang":
-        return "argument --noise: --dataset yin_yang has no noise; leave --noise out"
-    if options.momentum is not None and options.optimizer != "sgd":
-        return f"argument --momentum: applies to --optimizer sgd, not {options.optimizer}"
-    if options.weight_decay is not None and options.optimizer != "adamw":
-        return f"argument --weight-decay: applies to --optimizer adamw, not {options.optimizer}"
-    classes = _class_count(options)
-    width = 1 if classes == 2 else classes
-    if options.layers is not None and options.layers[-1] != width:
-        given = ",".join(map(str, options.layers))
-        shape = "one score" if classes == 2 else "one output per class"
-        return (
-            f"argument --layers: the last layer must have width {width} ({shape}, {classes} "
-            f"classes), got {given}; try {','.join(map(str, (*options.layers[:-1], width)))}"
-        )
-    return None
-
-
-def _dataset(options: argparse.Namespace) -> Dataset:
-    name: str = options.dataset
-    noise = _NOISE.get(name, 0.0) if options.noise is None else options.noise
-    if name == "moons":
-        return moons(options.samples, noise=noise, seed=options.seed)
-    if name == "spiral":
-        return spiral(
-            options.samples, noise=noise, classes=_class_count(options), seed=options.seed
-        )
-    if name == "blobs":
-        return blobs(options.samples, noise=noise, classes=_class_count(options), seed=options.seed)
-    return yin_yang(options.samples, seed=options.seed)
-
-
-def _optimizer(options: argparse.Namespace) -> tuple[Optimizer, str]:
-    """The optimizer the options ask for, and how the header describes it."""
-    rate: float | None = options.learning_rate
-    if options.optimizer == "sgd":
-        momentum = 0.0 if options.momentum is None else options.momentum
-        schedule = "the official schedule" if rate is None else f"learning rate {rate}"
-        extra = f", momentum {momentum}" if momentum else ""
-        chosen = official_micrograd_learning_rate if rate is None else rate
-        return sgd(chosen, momentum=momentum), f"sgd ({schedule}{extra})"
-    rate = ADAM_LEARNING_RATE if rate is None else rate
-    if options.optimizer == "adam":
-        return adam(rate), f"adam (learning rate {rate})"
-    decay = 1e-2 if options.weight_decay is None else options.weight_decay
-    return adamw(rate, weight_decay=decay), f"adamw (learning rate {rate}, weight decay {decay})"
-
-
-def _targets(dataset: Dataset) -> tuple[float, ...]:
-    """What the demo's loss takes: -1.0 / 1.0 for two classes, class indices for more."""
-    return dataset.ys if dataset.classes == 2 else tuple(map(float, dataset.labels))
-
-
-def _describe(dataset: Dataset, options: argparse.Namespace) -> str:
-    name = "two-moons" if options.dataset == "moons" else options.dataset.replace("_", "-")
-    noise = "" if options.dataset == "yin_yang" else f"noise {dataset.metadata['noise']}"
-    classes = "" if options.dataset == "moons" else f"{dataset.classes} classes"
-    details = ", ".join(part for part in (classes, noise) if part)
-    return f"{len(dataset)} {name} points ({details})"
-
-
-def _demo(options: argparse.Namespace) -> int:
+def _demo(plan: Plan, out: Path, quiet: bool) -> int:
     def say(text: str) -> None:
-        if not options.quiet:
+        if not quiet:
             print(text, flush=True)
 
-    steps: int = options.steps
-    dataset = _dataset(options)
-    described = _describe(dataset, options)
-    validation = None
-    if options.validation is not None:
-        dataset, validation = split(
-            dataset, (1.0 - options.validation, options.validation), seed=options.seed
-        )
-        described += f", {len(validation)} of them held out for validation"
-    classes = dataset.classes
-    layers = options.layers or (16, 16, 1 if classes == 2 else classes)
-    model = MLP.create(2, list(layers), seed=options.seed)
-    loss = max_margin if classes == 2 else cross_entropy
-    optimizer, optimizer_text = _optimizer(options)
-    snapshot_every = math.ceil(steps / ANIMATION_FRAMES) if options.animate else None
-    say(f"mgfunc demo: {described}, MLP 2 -> {' -> '.join(map(str, layers))}, {steps} steps")
+    steps, layers, model, dataset = plan.steps, plan.layers, plan.model, plan.dataset
+    say(f"mgfunc demo: {plan.described}, MLP 2 -> {' -> '.join(map(str, layers))}, {steps} steps")
     say(
-        f"optimizer: {optimizer_text}"
-        + (f", batches of {options.batch_size}" if options.batch_size else "")
+        f"optimizer: {plan.optimizer_text}"
+        + (f", batches of {plan.batch_size}" if plan.batch_size else "")
     )
 
     def progress(row: HistoryRow) -> None:
@@ -428,29 +348,15 @@ def _demo(options: argparse.Namespace) -> int:
                 f"  learning rate {row.learning_rate:.4f}{held_out}"
             )
 
-    out: Path = options.out
-    out.mkdir(parents=True, exist_ok=True)  # before training, so a bad --out fails at once
     started = time.perf_counter()
     try:
-        run = train(
-            model,
-            dataset,
-            steps=steps,
-            loss=loss,
-            optimizer=optimizer,
-            alpha=options.alpha,
-            batch_size=options.batch_size,
-            seed=options.seed,
-            validation=validation,
-            on_step=progress,
-            snapshot_every=snapshot_every,
-        )
+        run = run_plan(plan, train, steps=steps, on_step=progress)
     except TrainingInterrupted as stop:
         _interrupted(stop.run, steps, say)
         return INTERRUPTED
     elapsed = time.perf_counter() - started
     animation = (
-        plots.animate_training(run, dataset, h=options.h) if snapshot_every is not None else None
+        plots.animate_training(run, dataset, h=plan.h) if plan.snapshot_every is not None else None
     )
 
     # Every picture is drawn before any file is written: an error leaves no partial output.
@@ -459,15 +365,13 @@ def _demo(options: argparse.Namespace) -> int:
         "dataset.png": plots.plot_dataset(dataset),
         "loss.png": plots.plot_loss(run),
         "accuracy.png": plots.plot_accuracy(run),
-        "decision_boundary.png": plots.plot_decision_boundary(
-            run.final_model, dataset, h=options.h
-        ),
+        "decision_boundary.png": plots.plot_decision_boundary(run.final_model, dataset, h=plan.h),
         "graph.png": plots.plot_graph(y, grads),
     }
     if max(layers) <= plots.MAX_LAYER_WIDTH:
         # The first point through the untrained model: after training its loss and gradients
-        # are often 0. Two classes show the point's max-margin loss; more show the logits.
-        target = dataset.ys[0] if classes == 2 else None
+        # are often 0. Two classes show the point's max-margin loss; more its cross-entropy.
+        target = dataset.ys[0] if model.nout == 1 else float(dataset.labels[0])
         figures["datapoint_graph.png"] = plots.plot_datapoint_graph(model, dataset.xs[0], target)
     else:
         say(
@@ -476,26 +380,27 @@ def _demo(options: argparse.Namespace) -> int:
         )
     hidden = sum(layers[:-1])
     if 1 <= hidden <= plots.MAX_NEURON_MAPS:
-        figures["neurons.png"] = plots.plot_neurons(run.final_model, dataset, h=options.h)
+        figures["neurons.png"] = plots.plot_neurons(run.final_model, dataset, h=plan.h)
     else:
         say(
             f"neurons.png left out: {hidden} hidden neurons (it draws 1 to {plots.MAX_NEURON_MAPS})"
         )
-    written = [_save(axes, out / name) for name, axes in figures.items()]
-    dot = out / "graph.dot"
-    dot.write_text(to_dot(y, grads), encoding="utf-8")
-    written.append(dot)
+    written = [_write_png(drawn, out / name) for name, drawn in figures.items()]
+    written.append(_write_dot(to_dot(y, grads), out / "graph.dot"))
     if animation is not None:
-        written.append(plots.save_gif(animation, out / "training.gif"))
+        written.append(_write_gif(animation, out / "training.gif"))
     say(f"parameters:     {parameter_count(model)}")
     say(f"initial loss:   {run.history[0].loss:.6f}")
     say(f"final loss:     {run.final_loss:.6f}")
     say(f"final accuracy: {run.final_accuracy * 100:.1f}%")
-    if validation is not None:
-        held_out = loss(run.final_model, validation.xs, _targets(validation), options.alpha)
+    if plan.validation is not None:
+        # A run of no steps measures a model on a dataset as train does (its targets too).
+        held_out = train(
+            run.final_model, plan.validation, steps=0, loss=plan.loss, alpha=plan.alpha
+        )
         say(
-            f"validation:     loss {held_out.total_loss.data:.6f}, "
-            f"accuracy {held_out.accuracy * 100:.1f}%"
+            f"validation:     loss {held_out.final_loss:.6f}, "
+            f"accuracy {held_out.final_accuracy * 100:.1f}%"
         )
     say(f"elapsed:        {elapsed:.2f} s")
     say(f"wrote {len(written)} files to {out}: {', '.join(path.name for path in written)}")
@@ -523,8 +428,25 @@ def _warmup_expression() -> tuple[Value, Gradients]:
     return y, backward(y)
 
 
-def _save(drawn: Axes | Figure, path: Path) -> Path:
-    (plots.figure_of(drawn) if isinstance(drawn, Axes) else drawn).savefig(path)
+# Writing: every file through the library's one atomic-write helper (mgfunc._files), so an
+# error or Ctrl-C leaves the old file or none, never half a picture.
+
+
+def _write_png(drawn: Axes | Figure, path: Path) -> Path:
+    figure = plots.figure_of(drawn) if isinstance(drawn, Axes) else drawn
+    with replacing(path) as temporary:
+        figure.savefig(temporary, format="png")
+    return path
+
+
+def _write_dot(text: str, path: Path) -> Path:
+    write_text(path, text)
+    return path
+
+
+def _write_gif(animation: Animation, path: Path) -> Path:
+    with replacing(path, suffix=".gif") as temporary:  # Pillow picks the format by the name
+        plots.save_gif(animation, temporary)
     return path
 
 

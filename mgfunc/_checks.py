@@ -6,7 +6,7 @@ import math
 import numbers
 import reprlib
 from collections.abc import Sequence
-from typing import Protocol, TypeGuard
+from typing import Protocol, TypeGuard, TypeVar
 
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 
@@ -169,3 +169,27 @@ def rows_of_numbers(
             fast = real_numbers(row, f"{argument}[{index}]", width=expected)
         result.append(fast)
     return result
+
+
+_Kind = TypeVar("_Kind")
+
+
+def of_type(
+    value: object,
+    kind: type[_Kind] | tuple[type[_Kind], ...],
+    argument: str,
+    wanted: str,
+    hint: str = "",
+) -> _Kind:
+    """``value`` itself if it is an instance of ``kind``; else InvalidTypeError naming ``argument``.
+
+    >>> of_type(3, str, "text", "a str of JSON", "pass what model_to_json returned")
+    Traceback (most recent call last):
+    ...
+    mgfunc.errors.InvalidTypeError: text must be a str of JSON, got int 3; pass what \
+model_to_json returned
+    """
+    if not isinstance(value, kind):
+        advice = f"; {hint}" if hint else ""
+        raise InvalidTypeError(f"{argument} must be {wanted}, got {describe(value)}{advice}")
+    return value

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import weakref
 from collections.abc import Iterable, Sequence
-from itertools import pairwise
+from itertools import chain, pairwise
 from typing import TYPE_CHECKING, NoReturn, cast
 
 import attrs
@@ -66,8 +66,9 @@ Inputs = Sequence[Value | float] | ArrayLike
 MAX_PARAMETERS = 10_000_000
 
 
-def _datas(values: tuple[Value, ...]) -> tuple[float, ...]:
-    return tuple(value.data for value in values)
+def _floats(values: tuple[Value, ...]) -> tuple[float, ...]:
+    """The Values' floats: how neurons compare, and what a forward pass reads of the weights."""
+    return tuple([value.data for value in values])
 
 
 def _data(value: Value) -> float:
@@ -153,7 +154,7 @@ class Neuron:
     """
 
     weights: tuple[Value, ...] = attrs.field(
-        converter=_to_weights, validator=_check_values, eq=_datas
+        converter=_to_weights, validator=_check_values, eq=_floats
     )
     bias: Value = attrs.field(validator=_check_value, eq=_data)
     nonlinear: bool = attrs.field(default=True, validator=_check_flag)
@@ -266,7 +267,9 @@ class Layer:
 
     def parameters(self) -> tuple[Value, ...]:
         """Every neuron's parameters, neuron by neuron."""
-        return tuple(p for neuron in self.neurons for p in neuron.parameters())
+        # chain.from_iterable joins the neurons' tuples in C: a loss and an update ask for
+        # every parameter once per step.
+        return tuple(chain.from_iterable([neuron.parameters() for neuron in self.neurons]))
 
     if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
 
@@ -496,7 +499,7 @@ class MLP:
 
     def parameters(self) -> tuple[Value, ...]:
         """Every parameter, layer by layer."""
-        return tuple(p for layer in self.layers for p in layer.parameters())
+        return tuple(chain.from_iterable([layer.parameters() for layer in self.layers]))
 
     if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
 
@@ -560,10 +563,6 @@ def _forget_plan(gone: weakref.ref[MLP]) -> None:
     last = _last_plan
     if last is not None and last[0] is gone:
         _last_plan = None
-
-
-def _floats(values: tuple[Value, ...]) -> tuple[float, ...]:
-    return tuple([value.data for value in values])
 
 
 # How many points evaluate_many takes at a time (measured: as fast as the whole grid at once).

@@ -429,45 +429,9 @@ def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
             f"linear: got {len(weights)} weights but {len(inputs)} inputs; "
             "pass one input per weight"
         )
-    return weighted_sum(weights, inputs, bias)
-
-
-def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value) -> Value:
-    """:func:`linear` without its argument checks.
-
-    The caller guarantees Values for ``weights`` and ``bias`` and equal lengths; numbers among
-    ``inputs`` still become constant leaves.
-    """
     values = tuple(as_value(x, "linear") for x in inputs)
     (node,) = weighted_sums(
         values, [((*weights, bias), tuple([w.data for w in weights]), bias.data)]
-    )
-    return node
-
-
-def linear_node(
-    weights: Sequence[Value],
-    weight_data: Sequence[float],
-    inputs: Sequence[Value],
-    input_data: Sequence[float],
-    bias: Value,
-    *,
-    relu: bool = False,
-) -> Value:
-    """One neuron's node, ``bias + w0 * x0 + w1 * x1 + ...``, then ReLU if ``relu``.
-
-    :func:`weighted_sums` for a single sum. ``weight_data[i]`` is ``weights[i].data`` and
-    ``input_data[i]`` is ``inputs[i].data``; the caller guarantees equal lengths.
-
-    >>> from mgfunc import Value, backward
-    >>> w, x, b = (Value(2.0), Value(-1.0)), (Value(3.0), Value(4.0)), Value(0.5)
-    >>> z = linear_node(w, (2.0, -1.0), x, (3.0, 4.0), b, relu=True)
-    >>> z.op, z.data, backward(z)[w[0]]
-    ('relu(linear)', 2.5, 3.0)
-    """
-    del input_data  # weighted_sums reads the inputs' floats itself
-    (node,) = weighted_sums(
-        tuple(inputs), [((*weights, bias), tuple(weight_data), bias.data)], relu
     )
     return node
 
@@ -496,7 +460,11 @@ def weighted_sums(
     With ``relu`` each node is ``relu(linear)``: the sum when it is positive, else 0.0 with every
     local derivative 0. A ReLU node of its own would pass back exactly its gradient or exactly
     zero, so the one node gives the gradients of the two, bit for bit, with one node and one
-    edge fewer per neuron.
+    edge fewer per neuron. That holds while the sum is finite: a finite sum means every input
+    and weight is finite too (an infinite or NaN term would make the sum infinite or NaN, and
+    no later term brings it back), so 0 times each of them is 0. A NaN or -inf sum takes the
+    ReLU of :meth:`Value.relu` itself and multiplies every local derivative by its slope, so an
+    infinite input into a flat neuron passes back NaN (0 * inf), as the two nodes do.
 
     Args:
         inputs: the Values every sum reads.
@@ -524,10 +492,24 @@ def weighted_sums(
         for w, x in zip(weight_data, input_data):
             total += w * x
         if relu and not total > 0.0:
-            nodes.append(_node(0.0, op, parameters + inputs, flat))
+            if total > _NEGATIVE_INFINITY:  # finite: every factor is finite, 0 * each is 0
+                nodes.append(_node(0.0, op, parameters + inputs, flat))
+            else:  # NaN or -inf: rare, done exactly as linear then Value.relu
+                data, slope = _relu_of(total)
+                local_gradients = tuple([local * slope for local in input_locals + weight_data])
+                nodes.append(_node(data, op, parameters + inputs, local_gradients))
         else:
             nodes.append(_node(total, op, parameters + inputs, input_locals + weight_data))
     return nodes
+
+
+_NEGATIVE_INFINITY = -math.inf
+
+
+def _relu_of(total: float) -> tuple[float, float]:
+    """``Value.relu``'s result and local derivative at ``total``: the one definition of ReLU."""
+    activated = _node(total, "linear", (), ()).relu()
+    return activated.data, activated.local_gradients[0]
 
 
 def logsumexp(values: Iterable[Value | float]) -> Value:

@@ -31,9 +31,14 @@ RUN_KEYS = {
 }
 
 
+TRAINING_AND_GRID = "demo,grid,yin-yang,mini-batch"
+
+
 def run_benchmark(tmp_path: Path, *options: str) -> dict[str, object]:
     report = tmp_path / "report.json"
     quick = ["--steps", "2", "--samples", "12", "--grid-h", "0.5", "--batch-size", "4"]
+    if "--workloads" not in options:
+        quick += ["--workloads", TRAINING_AND_GRID]
     quick += ["--json", str(report)]
     done = subprocess.run(
         [sys.executable, str(SCRIPT), *quick, *options],
@@ -144,6 +149,43 @@ def test_quick_mode_skips_micrograd_with_the_gc_and_scaling_covers_every_size(
     # Twice the samples, about twice the graph: the sizes the timings are divided by.
     edges = {(row["variant"], row["samples"], tuple(row["sizes"])): row["edges"] for row in rows}
     assert edges[("mgfunc", 10, (8, 1))] < edges[("mgfunc", 20, (8, 1))]
+
+
+def test_the_higher_order_and_end_to_end_workloads_report_every_variant(tmp_path: Path) -> None:
+    pytest.importorskip("autograd")
+    pytest.importorskip("microjax")
+    report = run_benchmark(tmp_path, "--workloads", "higher-order,end-to-end", "--points", "5")
+    workloads = report["workloads"]
+    assert isinstance(workloads, dict)
+    higher = workloads["higher-order"]
+    assert higher["points"] == 5 and higher["agree"] is True
+    runs = higher["runs"]
+    assert sorted(runs) == ["autograd", "mgfunc", "mgfunc-hvp", "microjax"]
+    for name in ("autograd", "microjax"):
+        assert runs[name]["skipped"] == ""
+        assert len(runs[name]["ms_per_point"]) == 4 and min(runs[name]["ms_per_point"]) > 0.0
+        assert [len(values) for values in runs[name]["values"]] == [5, 5, 5, 5]
+    # The two peers' derivatives agree at every point and order; at x = 1 (the last point) the
+    # first derivative is positive (the polynomial grows there).
+    for mine, theirs in zip(runs["autograd"]["values"], runs["microjax"]["values"]):
+        assert mine == pytest.approx(theirs, rel=1e-9)
+    assert runs["autograd"]["values"][0][-1] > 0.0
+    # mgfunc's nested derivative gives the peers' numbers (the report's agreement covers it).
+    assert runs["mgfunc"]["skipped"] == "" and len(runs["mgfunc"]["ms_per_point"]) == 4
+    for mine, theirs in zip(runs["mgfunc"]["values"], runs["autograd"]["values"]):
+        assert mine == pytest.approx(theirs, rel=1e-9)
+    hvp = runs["mgfunc-hvp"]
+    assert hvp["skipped"] == "" and hvp["hvp_ms"] > 0.0 and hvp["gradient_ms"] > 0.0
+    end = workloads["end-to-end"]
+    assert end["steps"] == 2
+    for variant in ("demo", "demo --animate"):
+        parts = end[variant]
+        assert {"import", "train", "the rest", "total"} <= set(parts)
+        # Each picture the command draws is a part of its own (its plots.* call).
+        assert {"plot_dataset", "plot_loss", "plot_decision_boundary"} <= set(parts)
+        assert abs(sum(v for k, v in parts.items() if k != "total") - parts["total"]) < 1e-6
+    assert "animate_training" in end["demo --animate"] and "save_gif" in end["demo --animate"]
+    assert "animate_training" not in end["demo"]
 
 
 @pytest.mark.parametrize(

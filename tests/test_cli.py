@@ -10,15 +10,19 @@ import sys
 from pathlib import Path
 
 import pytest
+from matplotlib.figure import Figure
 from PIL import Image
 
 import mgfunc.__main__ as cli
+from mgfunc import plots
 from mgfunc.__main__ import main
+from mgfunc._demo_options import in_option_words
 from mgfunc.datasets import Dataset
 from mgfunc.losses import cross_entropy, max_margin
 from mgfunc.nn import MLP
 from mgfunc.optim import SGD, Adam
 from mgfunc.trainer import HistoryRow, TrainingRun, official_micrograd_learning_rate, train
+from tests.unwritable import unwritable
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PLOTS = (
@@ -100,10 +104,14 @@ class TrainSpy:
 
     def __init__(self, stop_after: int | None = None) -> None:
         self.calls: list[dict[str, object]] = []
+        self.checks: list[dict[str, object]] = []
         self.runs: list[TrainingRun] = []
         self.stop_after = stop_after
 
     def __call__(self, model: MLP, dataset: Dataset, **options: object) -> TrainingRun:
+        if options["steps"] == 0:  # the checks before training, and the validation summary
+            self.checks.append({"model": model, "dataset": dataset, **options})
+            return train(model, dataset, **options)  # type: ignore[arg-type]
         self.calls.append({"model": model, "dataset": dataset, **options})
         report = options["on_step"]
         assert callable(report)
@@ -253,7 +261,11 @@ def test_a_long_run_is_animated_in_about_60_frames(
     assert run_demo(tmp_path, *arguments, "--quiet") == 0
     assert spy.calls[0]["snapshot_every"] == 3  # ceil(130 / 60)
     assert [step for step, _ in spy.runs[0].snapshots] == [*range(0, 130, 3), 130]
-    assert saved == [tmp_path / "training.gif"]
+    # Written to a temporary .gif beside the target, then renamed onto training.gif.
+    (temporary,) = saved
+    assert temporary.parent == tmp_path and temporary.name.startswith(".training.gif.")
+    assert temporary.suffix == ".gif" and not temporary.exists()
+    assert (tmp_path / "training.gif").exists()
 
 
 def test_ctrl_c_during_training_prints_the_partial_summary_and_exits_130(
@@ -400,33 +412,215 @@ def test_a_bad_value_is_one_line_on_stderr_and_status_2(
 
 
 def test_an_error_from_the_library_is_one_line_with_status_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spy: TrainSpy
 ) -> None:
     out = tmp_path / "out"
     code = main(["demo", "--out", str(out), "--steps", "1", "--samples", "10", "--h", "1e-7"])
     assert code == 2
     error = capsys.readouterr().err
-    assert error.startswith("mgfunc: error: h=1e-07 makes more than") and error.count("\n") == 1
-    assert not any(out.iterdir())  # every figure is drawn before any file is written
+    assert (
+        error.startswith("mgfunc demo: error: --h=1e-07 makes more than") and error.count("\n") == 1
+    )
+    assert spy.calls == [] and not out.exists()  # refused before training and before the folder
 
 
 def test_a_batch_larger_than_the_data_is_one_line_with_status_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spy: TrainSpy
 ) -> None:
     assert run_demo(tmp_path, "--batch-size", "31") == 2
     error = capsys.readouterr().err
-    assert error.startswith("mgfunc: error: batch_size must be at most the dataset's 30 points")
-    assert error.count("\n") == 1
+    assert error == (
+        "mgfunc demo: error: --batch-size must be at most the dataset's 30 points, got 31; pass "
+        "a smaller --batch-size (see mgfunc demo --help)\n"
+    )
+    assert spy.calls == []
 
 
-def test_an_unwritable_output_is_one_line_with_status_1(
+# Every option is checked before training, by the library's own checks, and told in the
+# command line's words.
+
+BEFORE_TRAINING = [
+    (["--h", "1e-6"], "--h"),
+    (["--h", "0"], "--h"),
+    (["--h", "nan"], "--h"),
+    (["--samples", "1"], "--samples"),
+    (["--samples", "100000000"], "--samples"),
+    (["--noise", "-0.1"], "--noise"),
+    (["--noise", "inf"], "--noise"),
+    (["--alpha", "-1"], "--alpha"),
+    (["--alpha", "1e308"], "--alpha"),  # the starting loss is already infinite
+    (["--layers", "16,0,1"], "--layers"),
+    (["--learning-rate", "-0.1"], "--learning-rate"),
+    (["--learning-rate", "inf"], "--learning-rate"),
+    (["--momentum", "-0.5"], "--momentum"),
+    (["--optimizer", "adamw", "--weight-decay", "nan"], "--weight-decay"),
+    (["--batch-size", "0"], "--batch-size"),
+    (["--batch-size", "31"], "--batch-size"),
+    (["--validation", "0.99"], "--validation"),  # no point left to train on
+    (["--validation", "0.01"], "--validation"),  # no point left to validate on
+    (["--validation", "-0.2"], "--validation"),
+    (["--dataset", "blobs", "--classes", "5000"], "--classes"),
+    (["--dataset", "spiral", "--classes", "40"], "--samples"),  # fewer points than classes
+    (["--steps", "0"], "--steps"),
+]
+# Words of the Python API that mean nothing on the command line.
+PYTHON_WORDS = re.compile(
+    r"None|error\.run|final_model|fractions|learning_rate|batch_size|weight_decay|n_samples|"
+    r"nouts|\balpha\b|mgfunc\.|\(\d\.\d+, \d\.\d+\)"
+)
+
+
+@pytest.mark.parametrize(("arguments", "option"), BEFORE_TRAINING)
+def test_every_option_is_checked_before_training_in_the_options_words(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    spy: TrainSpy,
+    arguments: list[str],
+    option: str,
+) -> None:
+    out = tmp_path / "out"
+    command = ["demo", "--out", str(out), "--samples", "30", "--steps", "50", *arguments]
+    assert main(command) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith("mgfunc demo: error: ") and option in captured.err
+    assert not PYTHON_WORDS.search(captured.err.replace("--alpha", "")), captured.err
+    assert spy.calls == []  # no training
+    assert not out.exists()  # and no folder made
+
+
+def test_the_library_messages_are_put_in_the_options_words() -> None:
+    words = {"batch_size": "--batch-size", "h": "--h", "the learning rate": "--learning-rate"}
+    assert in_option_words(
+        "batch_size must be at most 10; pass a smaller batch_size, or None to train on every point",
+        words,
+    ) == ("--batch-size must be at most 10; pass a smaller --batch-size")
+    assert in_option_words("nouts[1] must be at least 1, got 0", words) == (
+        "width 2 of --layers must be at least 1, got 0"
+    )
+    assert (
+        in_option_words(
+            "training diverged: the loss at step 3 is inf. error.run holds the run up to step 2, "
+            "the last with a finite loss; lower the learning rate or alpha",
+            words,
+        )
+        == "training diverged: the loss at step 3 is inf; lower --learning-rate or alpha"
+    )
+    # Names inside other words and e.g. are left alone; h= becomes --h=.
+    assert in_option_words("h=1e-06 makes a huge grid (hint: e.g. 0.25)", words) == (
+        "--h=1e-06 makes a huge grid (hint: e.g. 0.25)"
+    )
+
+
+def test_a_run_that_diverges_says_so_in_the_options_words(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arguments = ["--learning-rate", "1e300", "--samples", "10", "--steps", "5", "--quiet"]
+    assert main(["demo", "--out", str(tmp_path), *arguments]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("mgfunc: error: training diverged: ") and error.count("\n") == 1
+    assert "--learning-rate" in error and error.endswith("; no files written\n")
+    assert not PYTHON_WORDS.search(error.replace("--alpha", "")), error
+    assert not any(tmp_path.iterdir())
+
+
+def test_an_empty_out_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for empty in ("", " "):
+        assert main(["demo", "--out", empty, "--steps", "1", "--samples", "10"]) == 2
+        assert capsys.readouterr().err == (
+            "mgfunc demo: error: argument --out: expected a folder, got an empty name; pass for "
+            "example --out demo_output, or --out . for the current folder (see mgfunc demo "
+            "--help)\n"
+        )
+
+
+def test_an_output_that_is_a_file_is_refused_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], spy: TrainSpy
 ) -> None:
     blocker = tmp_path / "a_file"
     blocker.write_text("not a folder", encoding="utf-8")
     assert main(["demo", "--out", str(blocker), "--steps", "1", "--samples", "10", "--quiet"]) == 1
+    assert capsys.readouterr().err == (
+        f"mgfunc demo: error: argument --out: cannot use {str(blocker)!r} as a folder: it is a "
+        "file; choose another folder\n"
+    )
+    assert spy.calls == [] and blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_an_unwritable_output_folder_is_refused_before_training(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    spy: TrainSpy,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with unwritable(tmp_path / "locked", monkeypatch) as folder:
+        assert main(["demo", "--out", str(folder), "--steps", "50", "--samples", "10"]) == 1
+        assert os.listdir(folder) == []
+    captured = capsys.readouterr()
+    assert captured.out == "" and spy.calls == []  # not a step was trained
+    assert captured.err.startswith(
+        f"mgfunc demo: error: argument --out: cannot write in the folder {str(folder)!r}: "
+    )
+    assert captured.err.endswith("; choose a folder you can write to\n")
+
+
+def test_a_missing_output_folder_is_created_with_its_parents_before_training(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "a" / "b"
+    seen: list[bool] = []
+
+    def recording_train(model: MLP, dataset: Dataset, **options: object) -> TrainingRun:
+        if options["steps"] != 0:
+            seen.append(out.is_dir())
+        return train(model, dataset, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cli, "train", recording_train)
+    assert main(["demo", "--out", str(out), "--steps", "1", "--samples", "10", "--quiet"]) == 0
+    assert seen == [True]
+    assert sorted(path.name for path in out.iterdir()) == sorted({*PLOTS, "graph.dot"})
+
+
+# Files are written atomically: an error while writing leaves the old file, and no temporary.
+
+
+def test_a_picture_that_fails_half_written_leaves_the_old_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = tmp_path / "loss.png"
+    old.write_bytes(b"the picture of an earlier run")
+    real_savefig = Figure.savefig
+
+    def failing_savefig(figure: Figure, target: object, **options: object) -> None:
+        if "loss" in str(figure.axes[0].get_title()).lower():
+            Path(str(target)).write_bytes(b"half a pict")
+            raise OSError(28, "No space left on device")
+        real_savefig(figure, target, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Figure, "savefig", failing_savefig)
+    assert main(["demo", "--out", str(tmp_path), "--steps", "1", "--samples", "10", "--quiet"]) == 1
     error = capsys.readouterr().err
-    assert error.startswith("mgfunc: error: cannot write the output") and error.count("\n") == 1
+    assert error.startswith(f"mgfunc: error: cannot write the output: cannot write {str(old)!r}")
+    assert error.endswith("; free some space or choose another disk\n")
+    assert old.read_bytes() == b"the picture of an earlier run"
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]
+
+
+def test_a_gif_that_fails_half_written_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old = tmp_path / "training.gif"
+    old.write_bytes(b"GIF89a of an earlier run")
+
+    def failing_save_gif(animation: object, path: Path) -> Path:
+        path.write_bytes(b"GIF89a half")
+        raise KeyboardInterrupt  # Ctrl-C while the frames are written
+
+    monkeypatch.setattr("mgfunc.plots.save_gif", failing_save_gif)
+    arguments = ["--animate", "--steps", "2", "--samples", "10", "--h", "1", "--quiet"]
+    assert main(["demo", "--out", str(tmp_path), *arguments]) == 130
+    assert old.read_bytes() == b"GIF89a of an earlier run"
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]
 
 
 def test_python_dash_m_mgfunc_runs_the_demo(tmp_path: Path) -> None:
@@ -443,3 +637,21 @@ def test_python_dash_m_mgfunc_runs_the_demo(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "final accuracy:" in result.stdout and result.stderr == ""
     assert_outputs(out)
+
+
+def test_a_k_output_models_datapoint_graph_shows_its_cross_entropy(
+    tmp_path: Path, spy: TrainSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[tuple[MLP, object]] = []
+    original = plots.plot_datapoint_graph
+
+    def recording(model: MLP, point: list[float], target: float | None = None) -> object:
+        drawn.append((model, target))
+        return original(model, point, target)
+
+    monkeypatch.setattr(plots, "plot_datapoint_graph", recording)
+    assert run_demo(tmp_path, "--dataset", "yin_yang", "--layers", "8,3") == 0
+    ((model, target),) = drawn
+    data = spy.calls[0]["dataset"]
+    assert isinstance(data, Dataset)
+    assert model.nout == 3 and target == float(data.labels[0])

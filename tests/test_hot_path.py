@@ -33,7 +33,7 @@ from mgfunc.datasets import moons
 from mgfunc.losses import max_margin
 from mgfunc.nn import MLP, Layer, Neuron, parameters
 from mgfunc.plot_data import decision_boundary
-from mgfunc.value import linear_node
+from mgfunc.value import weighted_sums
 
 finite = st.floats(min_value=-10.0, max_value=10.0, allow_nan=False)
 # Zeros of both signs and exact ties make ReLU's kink and signed zeros likely.
@@ -112,7 +112,7 @@ def test_a_relu_linear_node_has_the_gradients_of_linear_then_relu_bit_for_bit(
     ws = tuple(Value(w) for w in weights)
     xs = tuple(Value(x) for x in inputs[: len(weights)])
     b = Value(bias)
-    fused = linear_node(ws, weights, xs, [x.data for x in xs], b, relu=True)
+    (fused,) = weighted_sums(xs, [((*ws, b), tuple(weights), bias)], relu=True)
     separate = linear(ws, xs, b).relu()
     assert fused.op == "relu(linear)" and len(fused.inputs) == len(fused.local_gradients)
     assert bits(fused.data) == bits(separate.data)
@@ -144,7 +144,7 @@ def test_the_skip_keeps_the_nan_of_an_infinite_gradient_into_a_flat_relu() -> No
     # Every local derivative of a flat relu(linear) node is 0, so the fold may skip it, except
     # when its upstream gradient is infinite: 0 * inf is NaN, and the plain fold has it.
     w, x, b = Value(1.0), Value(-2.0), Value(0.0)
-    flat = linear_node((w,), (1.0,), (x,), (-2.0,), b, relu=True)
+    (flat,) = weighted_sums((x,), [((w, b), (1.0,), 0.0)], relu=True)
     assert flat.data == 0.0 and flat.local_gradients == (0.0, 0.0, 0.0)
     huge = Value(1000.0).exp()  # inf, local derivative inf
     y = flat * huge
@@ -154,6 +154,97 @@ def test_the_skip_keeps_the_nan_of_an_infinite_gradient_into_a_flat_relu() -> No
     # With a finite upstream the flat node passes on nothing, and every entry stays +0.0.
     finite_grads = backward(flat * 3.0)
     assert [bits(finite_grads[node]) for node in (w, x, b)] == [bits(0.0)] * 3
+
+
+def same(a: float, b: float) -> bool:
+    """Equal bit for bit, or both NaN (a NaN's payload is not part of the contract)."""
+    return (math.isnan(a) and math.isnan(b)) or bits(a) == bits(b)
+
+
+def non_finite(kind: str) -> Value:
+    """A node holding inf, -inf or NaN (leaves refuse them, so each comes from operations)."""
+    infinity = Value(1000.0).exp()
+    if kind == "inf":
+        return infinity
+    if kind == "-inf":
+        return -infinity
+    return infinity - Value(1000.0).exp()
+
+
+specials = st.one_of(numbers, st.sampled_from(["inf", "-inf", "nan"]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    weights=st.lists(numbers, min_size=1, max_size=4),
+    inputs=st.lists(specials, min_size=4, max_size=4),
+    bias=numbers,
+    upstream=st.one_of(numbers, st.sampled_from([math.inf, -math.inf])),
+)
+def test_the_fused_neuron_agrees_with_linear_then_relu_on_infinities_and_nan(
+    weights: list[float], inputs: list[float | str], bias: float, upstream: float
+) -> None:
+    ws = tuple(Value(w) for w in weights)
+    xs = tuple(non_finite(x) if isinstance(x, str) else Value(x) for x in inputs[: len(weights)])
+    b = Value(bias)
+    (fused,) = weighted_sums(xs, [((*ws, b), tuple(weights), bias)], relu=True)
+    separate = linear(ws, xs, b).relu()
+    assert same(fused.data, separate.data)
+    # The upstream gradient (possibly infinite) comes from a node above the neuron.
+    scale = (
+        Value(1000.0).exp() * (1.0 if upstream > 0 else -1.0) if math.isinf(upstream) else upstream
+    )
+    fused_grads = backward(fused * scale)
+    separate_grads = backward(separate * scale)
+    for node in (*ws, *xs, b):
+        assert same(fused_grads[node], separate_grads[node]), node
+
+
+def test_an_infinite_input_into_a_flat_neuron_gives_nan_gradients_as_zero_times_inf() -> None:
+    # The sum is -inf, so the ReLU is flat; the plain graph passes back 0 * x = 0 * -inf = NaN
+    # to the weight, and the fused node must too (it once passed back 0.0).
+    w, b = Value(1.0), Value(0.0)
+    x = non_finite("-inf")
+    (fused,) = weighted_sums((x,), [((w, b), (1.0,), 0.0)], relu=True)
+    separate = linear((w,), (x,), b).relu()
+    assert fused.data == separate.data == 0.0
+    fused_grads, separate_grads = backward(fused), backward(separate)
+    assert math.isnan(separate_grads[w]) and math.isnan(fused_grads[w])
+    assert same(fused_grads[b], separate_grads[b]) and same(fused_grads[x], separate_grads[x])
+
+
+def test_a_nan_sum_gives_nan_as_relu_does() -> None:
+    w, b = Value(1.0), Value(0.0)
+    x = non_finite("nan")
+    (fused,) = weighted_sums((x,), [((w, b), (1.0,), 0.0)], relu=True)
+    plain = linear((w,), (x,), b).relu()
+    # relu(NaN) is NaN (not max(0, NaN) = 0), and so is the fused neuron's NaN sum.
+    assert math.isnan(fused.data) and math.isnan(plain.data)
+    fused_grads, plain_grads = backward(fused), backward(plain)
+    for node in (w, b, x):
+        assert math.isnan(fused_grads[node]) and math.isnan(plain_grads[node])
+
+
+@settings(max_examples=60, deadline=None)
+@given(model=models(), point=st.tuples(specials, specials), upstream=numbers)
+def test_a_model_on_non_finite_inputs_gives_the_unfused_graphs_numbers(
+    model: MLP, point: tuple[float | str, float | str], upstream: float
+) -> None:
+    inputs = tuple(non_finite(x) if isinstance(x, str) else Value(x) for x in point)
+    fused = model.forward(inputs)[0]
+    values: tuple[Value, ...] = inputs
+    for layer in model.layers:
+        values = tuple(
+            linear(n.weights, values, n.bias).relu()
+            if n.nonlinear
+            else linear(n.weights, values, n.bias)
+            for n in layer.neurons
+        )
+    unfused = values[0]
+    assert same(fused.data, unfused.data)
+    fused_grads, unfused_grads = backward(fused * upstream), backward(unfused * upstream)
+    for node in (*parameters(model), *inputs):
+        assert same(fused_grads[node], unfused_grads[node])
 
 
 def test_a_model_that_ran_before_another_still_uses_its_own_weights() -> None:

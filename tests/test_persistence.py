@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import os
-import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mgfunc import InvalidTypeError, InvalidValueError, Value
+from mgfunc._files import replacing
 from mgfunc.datasets import moons
 from mgfunc.errors import ModelFileError
 from mgfunc.io import (
@@ -27,23 +27,12 @@ from mgfunc.io import (
     save_history,
     save_model,
 )
-from mgfunc.nn import ACTIVATIONS, MLP, Layer, Neuron, parameters
+from mgfunc.nn import ACTIVATIONS, MLP, Layer, Neuron
 from mgfunc.trainer import HistoryRow, TrainingRun, train
+from tests.exact_floats import EXTREMES, FLOATS, bits, model_bits
+from tests.unwritable import unwritable
 
-# Every finite float, subnormals and -0.0 included.
-FLOATS = st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=True)
-EXTREMES = st.sampled_from(
-    [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1e-310]
-)
 LABELS = st.text(max_size=5)
-
-
-def bits(number: float) -> bytes:
-    return struct.pack("<d", number)
-
-
-def model_bits(model: MLP) -> list[tuple[bytes, str]]:
-    return [(bits(p.data), p.label) for p in parameters(model)]
 
 
 @st.composite
@@ -118,8 +107,9 @@ def test_a_saved_model_is_readable_json_without_pickle(tmp_path: Path) -> None:
     assert document["layers"][0]["neurons"][0]["weights"] == [w.data for w in first.weights]
     assert [n["nonlinear"] for n in document["layers"][1]["neurons"]] == [False]
     assert {n["activation"] for layer in document["layers"] for n in layer["neurons"]} == {"relu"}
-    source = Path(__file__).parents[1] / "mgfunc" / "io.py"
-    assert "pickle" not in source.read_text(encoding="utf-8").replace("no pickle", "")
+    for module in ("io.py", "_schema.py", "_document.py", "_files.py"):  # mgfunc's file modules
+        source = Path(__file__).parents[1] / "mgfunc" / module
+        assert "pickle" not in source.read_text(encoding="utf-8").replace("no pickle", "")
 
 
 def test_saving_replaces_the_file_atomically_and_leaves_no_temporary(tmp_path: Path) -> None:
@@ -462,3 +452,75 @@ def test_history_validation_columns_round_trip(tmp_path: Path) -> None:
     assert [row["val_loss"] for row in rows] == [row.val_loss for row in run.history]
     without = json.loads(history_to_json(train(MLP.create(2, [4, 1], seed=2), data, steps=1)))
     assert without["rows"][0]["val_loss"] is None and without["rows"][0]["val_accuracy"] is None
+
+
+# A file that cannot be written: the error names the path the user chose and what to do.
+
+
+def test_saving_into_a_missing_folder_names_the_path_and_says_to_create_it(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "missing-folder" / "model.json"
+    with pytest.raises(FileNotFoundError) as raised:
+        save_model(MLP.create(2, [1], seed=0), target)
+    message = str(raised.value)
+    assert f"cannot write {str(target)!r}" in message
+    assert f"the folder {str(target.parent)!r} does not exist; create it first" in message
+    assert ".tmp" not in message
+    assert not (tmp_path / "missing-folder").exists()
+
+
+def test_saving_into_an_unwritable_folder_names_the_path_and_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with unwritable(tmp_path / "locked", monkeypatch) as folder:
+        target = folder / "out.json"
+        saves: list[Callable[[Path], None]] = [
+            lambda path: save_model(MLP.create(2, [1], seed=0), path),
+            lambda path: save_history([], path),
+        ]
+        for save in saves:
+            with pytest.raises(PermissionError) as raised:
+                save(target)
+            message = str(raised.value)
+            assert f"cannot write {str(target)!r}" in message, message
+            assert "choose a folder you can write to" in message and ".tmp" not in message
+        assert os.listdir(folder) == []
+
+
+def test_saving_onto_a_folder_names_it(tmp_path: Path) -> None:
+    folder = tmp_path / "model.json"
+    folder.mkdir()
+    with pytest.raises(IsADirectoryError) as raised:
+        save_model(MLP.create(2, [1], seed=0), folder)
+    assert str(raised.value).endswith(
+        f"cannot write {str(folder)!r}: it is a folder; name a file instead"
+    )
+    assert os.listdir(folder) == [] and os.listdir(tmp_path) == ["model.json"]
+
+
+def test_an_error_about_another_file_keeps_its_own_words(tmp_path: Path) -> None:
+    # The atomic write names the user's path only for errors about the file it writes.
+    target = tmp_path / "out.json"
+    with pytest.raises(FileNotFoundError) as raised, replacing(target):
+        (tmp_path / "missing" / "font.ttf").read_bytes()  # a writer's own input, missing
+    assert raised.value.filename == str(tmp_path / "missing" / "font.ttf")
+    assert "cannot write" not in str(raised.value)
+    assert os.listdir(tmp_path) == []  # the temporary file is gone, no target was made
+
+
+def test_one_atomic_write_helper_writes_every_file() -> None:
+    # Every file mgfunc writes goes through mgfunc._files.replacing (io's JSON files, the
+    # command line's pictures): no other module renames a temporary file into place. The one
+    # module still doing its own is plots' save_gif, which the command line wraps in the helper.
+    package = Path(__file__).parents[1] / "mgfunc"
+    renaming = {
+        path.relative_to(package).as_posix()
+        for path in package.rglob("*.py")
+        if "os.replace(" in path.read_text(encoding="utf-8")
+    }
+    own_gif_writer = {
+        name for name in renaming if "def save_gif(" in (package / name).read_text(encoding="utf-8")
+    }
+    assert renaming - own_gif_writer == {"_files.py"}
+    assert len(own_gif_writer) <= 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import os
-import struct
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -36,23 +35,12 @@ from mgfunc.losses import cross_entropy, logistic, max_margin
 from mgfunc.nn import MLP, Layer, Neuron
 from mgfunc.optim import AdamState, SGDState, adam, adamw, sgd
 from mgfunc.trainer import HistoryRow, TrainingRun, resume, train
-
-FLOATS = st.floats(allow_nan=False, allow_infinity=False, allow_subnormal=True)
-EXTREMES = st.sampled_from(
-    [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, -1e-310]
-)
+from tests.exact_floats import EXTREMES, FLOATS, bits, model_bits
+from tests.unwritable import unwritable
 
 DATA = moons(24, seed=7)
 VALIDATION = moons(12, seed=8)
 MODEL = MLP.create(2, [6, 1], seed=7)
-
-
-def bits(number: float) -> bytes:
-    return struct.pack("<d", number)
-
-
-def model_bits(model: MLP) -> list[tuple[bytes, str]]:
-    return [(bits(p.data), p.label) for p in model.parameters()]
 
 
 def run_bits(run: TrainingRun) -> list[object]:
@@ -349,9 +337,35 @@ def test_an_unsaveable_run_is_refused_before_writing(tmp_path: Path, name: str) 
 def test_a_write_that_fails_leaves_no_temporary_file(tmp_path: Path) -> None:
     folder = tmp_path / "run.json"
     folder.mkdir()  # os.replace cannot put a file in place of a folder
-    with pytest.raises(OSError, match=r"run\.json"):
+    with pytest.raises(IsADirectoryError, match=r"run\.json': it is a folder; name a file"):
         save_run(train(MODEL, DATA, steps=1), folder)
     assert os.listdir(tmp_path) == ["run.json"] and os.listdir(folder) == []
+
+
+def test_a_run_saved_into_a_missing_folder_names_the_path_and_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError) as raised:
+        save_run(train(MODEL, DATA, steps=1), "missing-folder/run.json")
+    assert str(raised.value) == (
+        "[Errno 2] cannot write 'missing-folder/run.json': the folder 'missing-folder' does not "
+        "exist; create it first, or choose a folder that exists"
+    )
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_run_saved_into_an_unwritable_folder_names_the_path_and_the_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = train(MODEL, DATA, steps=1)
+    with unwritable(tmp_path / "locked", monkeypatch) as folder:
+        with pytest.raises(PermissionError) as raised:
+            save_run(run, folder / "run.json")
+        assert os.listdir(folder) == []
+    message = str(raised.value)
+    assert f"cannot write {str(folder / 'run.json')!r}: " in message
+    assert message.endswith("; choose a folder you can write to") and ".tmp" not in message
 
 
 # Tampered and inconsistent run files: each refused with the file and the field's path.

@@ -1,0 +1,322 @@
+"""What mgfunc is measured against: micrograd 0.1.0, and the floor written by hand on floats.
+
+The micrograd variants run the demo notebook's loop verbatim (``loss()``, ``zero_grad()``,
+``backward()``, ``p.data -= lr * p.grad``), with the cyclic GC on as shipped or switched off.
+The floor variants run ``floor.py``: the same steps on plain lists of floats, no graph at all.
+Every one starts from micrograd's initial weights (``random.seed(1337)``) or, for the yin-yang
+network, from mgfunc's, and is timed phase by phase in CPU time.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
+
+import floor
+
+# micrograd ships no type hints: the Protocols below describe the part the demo uses.
+from micrograd import engine as micrograd_engine  # type: ignore[import-untyped]
+from micrograd import nn as micrograd_nn
+from runs import (
+    ALPHA,
+    WEIGHT_SEED,
+    YIN_YANG_DECAY,
+    YIN_YANG_RATE,
+    YIN_YANG_SIZES,
+    Run,
+    Settings,
+    batch_of,
+    clock,
+    learning_rate,
+    peak_rss_mib,
+    yin_yang_model,
+)
+
+import mgfunc
+from mgfunc.datasets import Dataset
+from mgfunc.nn import MLP, Layer, Neuron
+
+# -- the micrograd adapter ------------------------------------------------------------------
+
+
+class MicrogradValue(Protocol):
+    """The part of micrograd's ``Value`` that the demo uses."""
+
+    data: float
+    grad: float
+    _prev: set[MicrogradValue]
+
+    def __add__(self, other: MicrogradValue | float) -> MicrogradValue: ...
+    def __radd__(self, other: float) -> MicrogradValue: ...
+    def __mul__(self, other: MicrogradValue | float) -> MicrogradValue: ...
+    def __rmul__(self, other: float) -> MicrogradValue: ...
+    def relu(self) -> MicrogradValue: ...
+    def backward(self) -> None: ...
+
+
+class MicrogradNeuron(Protocol):
+    """micrograd's ``Neuron``: weights ``w``, bias ``b``, ``nonlin``."""
+
+    w: list[MicrogradValue]
+    b: MicrogradValue
+    nonlin: bool
+
+
+class MicrogradLayer(Protocol):
+    """micrograd's ``Layer``."""
+
+    neurons: list[MicrogradNeuron]
+
+
+class MicrogradMLP(Protocol):
+    """micrograd's ``MLP``: callable on a row of Values, with ``parameters`` and ``zero_grad``."""
+
+    layers: list[MicrogradLayer]
+
+    def __call__(self, x: list[MicrogradValue]) -> MicrogradValue: ...
+    def parameters(self) -> list[MicrogradValue]: ...
+    def zero_grad(self) -> None: ...
+
+
+def micrograd_value(data: float) -> MicrogradValue:
+    """A micrograd leaf."""
+    value: MicrogradValue = micrograd_engine.Value(data)
+    return value
+
+
+def micrograd_model(sizes: Sequence[int]) -> MicrogradMLP:
+    """micrograd's own ``MLP(2, sizes)``, its weights drawn after seeding ``random``."""
+    random.seed(WEIGHT_SEED)
+    model: MicrogradMLP = micrograd_nn.MLP(2, list(sizes))
+    return model
+
+
+def to_mgfunc(model: MicrogradMLP) -> MLP:
+    """An mgfunc MLP holding exactly the numbers of a micrograd MLP."""
+    return MLP(
+        layers=[
+            Layer(
+                neurons=[
+                    Neuron(
+                        weights=tuple(mgfunc.Value(w.data) for w in neuron.w),
+                        bias=mgfunc.Value(neuron.b.data),
+                        nonlinear=neuron.nonlin,
+                    )
+                    for neuron in layer.neurons
+                ]
+            )
+            for layer in model.layers
+        ]
+    )
+
+
+def micrograd_sum(terms: Iterable[MicrogradValue]) -> MicrogradValue:
+    """``sum(terms)``, as the demo writes it: ``0 + first_term`` already makes a Value."""
+    total = sum(terms)
+    if isinstance(total, int):
+        raise ValueError("micrograd_sum needs at least one term")
+    return total
+
+
+def micrograd_loss(model: MicrogradMLP, dataset: Dataset) -> tuple[MicrogradValue, float]:
+    """The demo notebook's ``loss()``, verbatim apart from names: (total loss, accuracy)."""
+    inputs = [list(map(micrograd_value, row)) for row in dataset.xs]
+    scores = list(map(model, inputs))
+    losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(dataset.ys, scores)]
+    data_loss = micrograd_sum(losses) * (1.0 / len(losses))
+    reg_loss = ALPHA * micrograd_sum(p * p for p in model.parameters())
+    total_loss = data_loss + reg_loss
+    accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(dataset.ys, scores)]
+    return total_loss, sum(accuracy) / len(accuracy)
+
+
+def micrograd_graph_size(output: MicrogradValue) -> tuple[int, int]:
+    """Nodes and edges of a micrograd graph (edges as micrograd stores them: a set per node)."""
+    seen = {id(output): output}
+    stack = [output]
+    edges = 0
+    while stack:
+        children = stack.pop()._prev
+        edges += len(children)
+        for child in children:
+            if id(child) not in seen:
+                seen[id(child)] = child
+                stack.append(child)
+    return len(seen), edges
+
+
+def train_micrograd(dataset: Dataset, settings: Settings, gc_on: bool) -> Run:
+    """The demo's training loop on micrograd, timed phase by phase."""
+    # micrograd's backward sorts its graph recursively, and sum(losses) is a chain as long as
+    # the data: from about 800 samples the default limit of 1000 frames raises RecursionError.
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 2 * len(dataset.xs) + 1000))
+    model = micrograd_model(settings.sizes)
+    nodes, edges = micrograd_graph_size(micrograd_loss(model, dataset)[0])
+    gc.collect()
+    baseline = peak_rss_mib()
+    if not gc_on:
+        gc.disable()
+    forward = backward = update = 0.0
+    losses: list[float] = []
+    for k in range(settings.steps):
+        start = clock()
+        total_loss, _ = micrograd_loss(model, dataset)
+        after_forward = clock()
+        model.zero_grad()
+        total_loss.backward()
+        after_backward = clock()
+        rate = learning_rate(k)
+        for p in model.parameters():
+            p.data -= rate * p.grad
+        end = clock()
+        forward += after_forward - start
+        backward += after_backward - after_forward
+        update += end - after_backward
+        losses.append(total_loss.data)
+    final_loss, final_accuracy = micrograd_loss(model, dataset)
+    peak = peak_rss_mib()
+    gc.enable()
+    return Run(
+        workload="demo",
+        variant="micrograd" if gc_on else "micrograd-gc-off",
+        samples=len(dataset.xs),
+        sizes=settings.sizes,
+        steps=settings.steps,
+        forward_s=forward,
+        backward_s=backward,
+        update_s=update,
+        nodes=nodes,
+        edges=edges,
+        peak_rss_mib=peak,
+        rss_growth_mib=peak - baseline,
+        losses=tuple(losses),
+        final_loss=final_loss.data,
+        final_accuracy=final_accuracy,
+    )
+
+
+# -- the floor ------------------------------------------------------------------------------
+
+
+def floor_model(sizes: Sequence[int]) -> tuple[floor.Weights, floor.Biases]:
+    """micrograd's initial weights as the floor's lists of floats."""
+    model = micrograd_model(sizes)
+    weights = [[[w.data for w in neuron.w] for neuron in layer.neurons] for layer in model.layers]
+    biases = [[neuron.b.data for neuron in layer.neurons] for layer in model.layers]
+    return weights, biases
+
+
+def floats_of(model: MLP) -> tuple[floor.Weights, floor.Biases]:
+    """An mgfunc model's weights and biases as the floor's lists of floats."""
+    weights = [[[w.data for w in n.weights] for n in layer.neurons] for layer in model.layers]
+    biases = [[n.bias.data for n in layer.neurons] for layer in model.layers]
+    return weights, biases
+
+
+def train_floor(dataset: Dataset, settings: Settings) -> Run:
+    """The official step by hand on floats (floor.py), timed phase by phase."""
+    return _floor_run("demo", dataset, settings, None)
+
+
+def _floor_run(
+    workload: str,
+    dataset: Dataset,
+    settings: Settings,
+    pick: Callable[[int], list[int]] | None,
+) -> Run:
+    """The demo's floor, each step on the whole dataset or on ``pick(step)``'s points (the batch
+    drawn inside the timed forward, as train draws it)."""
+    weights, biases = floor_model(settings.sizes)
+    xs, ys = dataset.xs, dataset.ys
+    gc.collect()
+    baseline = peak_rss_mib()
+    forward = backward = update = 0.0
+    losses: list[float] = []
+    for k in range(settings.steps):
+        start = clock()
+        if pick is None:
+            step_xs, step_ys = xs, ys
+        else:
+            picked = pick(k)
+            step_xs, step_ys = tuple(xs[i] for i in picked), tuple(ys[i] for i in picked)
+        total, _, traces = floor.loss(weights, biases, step_xs, step_ys, ALPHA)
+        after_forward = clock()
+        weight_grads, bias_grads = floor.gradients(weights, biases, traces, step_ys, ALPHA)
+        after_backward = clock()
+        weights, biases = floor.update(weights, biases, weight_grads, bias_grads, learning_rate(k))
+        end = clock()
+        forward += after_forward - start
+        backward += after_backward - after_forward
+        update += end - after_backward
+        losses.append(total)
+    final_loss, final_accuracy, _ = floor.loss(weights, biases, xs, ys, ALPHA)
+    peak = peak_rss_mib()
+    return Run(
+        workload=workload,
+        variant="floor",
+        samples=len(xs),
+        sizes=settings.sizes,
+        steps=settings.steps,
+        forward_s=forward,
+        backward_s=backward,
+        update_s=update,
+        nodes=0,
+        edges=0,
+        peak_rss_mib=peak,
+        rss_growth_mib=peak - baseline,
+        losses=tuple(losses),
+        final_loss=final_loss,
+        final_accuracy=final_accuracy,
+    )
+
+
+def train_yin_yang_floor(dataset: Dataset, settings: Settings) -> Run:
+    """The yin-yang step by hand on floats (floor.py), timed phase by phase."""
+    weights, biases = floats_of(yin_yang_model())
+    moments = floor.adam_start(weights, biases)
+    xs, labels = dataset.xs, dataset.labels
+    gc.collect()
+    baseline = peak_rss_mib()
+    forward = backward = update = 0.0
+    losses: list[float] = []
+    for _ in range(settings.steps):
+        start = clock()
+        total, _, traces, slopes = floor.cross_entropy(weights, biases, xs, labels)
+        after_forward = clock()
+        weight_grads, bias_grads = floor.tanh_gradients(weights, traces, slopes)
+        after_backward = clock()
+        weights, biases, moments = floor.adamw(
+            weights, biases, weight_grads, bias_grads, moments, YIN_YANG_RATE, YIN_YANG_DECAY
+        )
+        end = clock()
+        forward += after_forward - start
+        backward += after_backward - after_forward
+        update += end - after_backward
+        losses.append(total)
+    final_loss, final_accuracy, _, _ = floor.cross_entropy(weights, biases, xs, labels)
+    peak = peak_rss_mib()
+    return Run(
+        workload="yin-yang",
+        variant="floor",
+        samples=len(xs),
+        sizes=YIN_YANG_SIZES,
+        steps=settings.steps,
+        forward_s=forward,
+        backward_s=backward,
+        update_s=update,
+        nodes=0,
+        edges=0,
+        peak_rss_mib=peak,
+        rss_growth_mib=peak - baseline,
+        losses=tuple(losses),
+        final_loss=final_loss,
+        final_accuracy=final_accuracy,
+    )
+
+
+def train_mini_batch_floor(dataset: Dataset, settings: Settings) -> Run:
+    """The demo's floor on each step's mini-batch (the batch drawn inside the timed forward)."""
+    return _floor_run("mini-batch", dataset, settings, lambda k: batch_of(dataset, settings, k))
