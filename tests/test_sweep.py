@@ -557,6 +557,7 @@ ENTRIES: dict[str, Entry] = {
         plot_data.decision_boundary, model=MODEL, dataset=DATA, h=0.5, padding=1.0
     ),
     "NeuronGrid": _record(plot_data.NeuronGrid, plot_data.neuron_grid(MODEL, DATA, h=1.0)),
+    "grid_axes": _function(plot_data.grid_axes, model=MODEL, dataset=DATA, h=0.5, padding=1.0),
     "neuron_grid": _function(plot_data.neuron_grid, model=MODEL, dataset=DATA, h=0.5, padding=1.0),
     "as_dicts": _function(plot_data.as_dicts, rows=list(plot_data.dataset_points(DATA))),
     "PointRow": _record(plot_data.PointRow, plot_data.dataset_points(DATA)[0]),
@@ -909,6 +910,7 @@ KNOWN: dict[str, tuple[object, str]] = {
     "plot_decision_boundary(padding)": (17.0, _PADDING),
     "boundary_chart(padding)": (17.0, _PADDING),
     "neuron_grid(padding)": (17.0, _PADDING),
+    "grid_axes(padding)": (17.0, _PADDING),
     "plot_neurons(padding)": (17.0, _PADDING),
     "hessian_eigenvalues(alpha)": (8.98846567431158e307, _HUGE_ALPHA),
     "sharpness(alpha)": (8.98846567431158e307, _HUGE_ALPHA),
