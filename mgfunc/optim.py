@@ -145,6 +145,14 @@ def _weight_decay(value: float) -> float:
     return _check_non_negative(value, "weight_decay", "1e-2")
 
 
+def _check_adam_name(_: object, __: object, name: object) -> None:
+    if name not in ("adam", "adamw") or not isinstance(name, str):
+        raise InvalidValueError(
+            f"name must be 'adam' or 'adamw', got {describe(name)}; build the optimizer with "
+            "adam(...) or adamw(...)"
+        )
+
+
 def _shape(model: MLP) -> tuple[int, ...]:
     return (model.nin, *(layer.nout for layer in model.layers))
 
@@ -250,9 +258,7 @@ class Adam:
     betas: tuple[float, float] = attrs.field(default=(0.9, 0.999), converter=_check_betas)
     eps: float = attrs.field(default=1e-8, converter=_eps)
     weight_decay: float = attrs.field(default=0.0, converter=_weight_decay)
-    name: Literal["adam", "adamw"] = attrs.field(
-        default="adam", validator=attrs.validators.in_(("adam", "adamw"))
-    )
+    name: Literal["adam", "adamw"] = attrs.field(default="adam", validator=_check_adam_name)
 
     def learning_rate_at(self, step: int) -> float:
         """The learning rate of the 0-based ``step``, checked to be a positive finite number.

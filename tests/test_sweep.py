@@ -861,57 +861,19 @@ def test_every_public_name_is_swept_or_excluded() -> None:
     }
     assert set(KNOWN) <= cases, f"KNOWN cases not in ENTRIES: {sorted(set(KNOWN) - cases)}"
     assert set(UNSAFE) <= cases, f"UNSAFE cases not in ENTRIES: {sorted(set(UNSAFE) - cases)}"
-    assert {*UNCHECKED_RECORDS, *BARE_VALIDATOR_RECORDS} <= set(ENTRIES)
+    assert set(UNCHECKED_RECORDS) <= set(ENTRIES)
 
 
 # Failures the sweep has found and that are not fixed yet: by table row and argument, the input
 # that fails and why. The sweep leaves these cases out; test_known_failures_still_fail runs each
 # input as a strict expected failure, so the line must go (and the case returns to the sweep)
 # once its bug is fixed.
-_UNNAMED_INPUT = (
-    "the error does not name the input: MLP.create(2, [1])([0.0, 10**400]) says 'MLP: an "
-    "operand ... is too large for a float', model([1.0, inf]) 'MLP: an operand ... must be "
-    "finite' (evaluate says inputs[1])"
-)
-_UNNAMED_TEXT = "the error does not name text: mgfunc.io.model_from_json('') says '<string>: ...'"
-_HUGE_INPUT = (0.0, 10**400)
 _HUGE_ALPHA = (
     "a huge finite alpha: curvature.sharpness(model, data, alpha=8.98846567431158e307) raises a "
     "bare OverflowError ('intermediate overflow in fsum'), alpha=8.792008956350192e307 returns "
     "NaN"
 )
-_PLAYGROUND = "a bare AttributeError: playground.make_data(None) (and make_loss, make_model, ...)"
-_PADDING = (
-    "a grid too large because of padding blames h and suggests 'a larger h such as 0.25', "
-    "even when h is 0.5 or 0.25 already"
-)
 KNOWN: dict[str, tuple[object, str]] = {
-    "Adam(name)": (None, "a bare attrs ValueError instead of an MgfuncError"),
-    "MLP.__call__(inputs)": (_HUGE_INPUT, _UNNAMED_INPUT),
-    "MLP.forward(inputs)": (_HUGE_INPUT, _UNNAMED_INPUT),
-    "Layer.__call__(inputs)": (_HUGE_INPUT, _UNNAMED_INPUT),
-    "Neuron.__call__(inputs)": (_HUGE_INPUT, _UNNAMED_INPUT),
-    "linear(inputs)": (_HUGE_INPUT, _UNNAMED_INPUT),
-    "MLP.__call__(inputs[-1])": (math.inf, _UNNAMED_INPUT),
-    "MLP.forward(inputs[-1])": (math.inf, _UNNAMED_INPUT),
-    "Layer.__call__(inputs[-1])": (None, _UNNAMED_INPUT),
-    "Neuron.__call__(inputs[-1])": (10**400, _UNNAMED_INPUT),
-    "linear(inputs[-1])": (10**400, _UNNAMED_INPUT),
-    "as_dicts(rows[-1])": (None, "a bare AttributeError: as_dicts([None])"),
-    "sigmoid_of(x)": (None, "a bare TypeError"),
-    "as_dicts(rows)": (None, "a bare TypeError (and AttributeError for '0')"),
-    "model_from_json(text)": ("", _UNNAMED_TEXT),
-    "history_from_json(text)": ("", _UNNAMED_TEXT),
-    "run_from_json(text)": ("", _UNNAMED_TEXT),
-    # Under the sweep's grid limit of 5,000 points (below); with the real limit, the same
-    # message comes from decision_boundary(model, data, h=0.25, padding=300.0).
-    "decision_boundary(padding)": (17.0, _PADDING),
-    "animate_training(padding)": (17.0, _PADDING),
-    "plot_decision_boundary(padding)": (17.0, _PADDING),
-    "boundary_chart(padding)": (17.0, _PADDING),
-    "neuron_grid(padding)": (17.0, _PADDING),
-    "grid_axes(padding)": (17.0, _PADDING),
-    "plot_neurons(padding)": (17.0, _PADDING),
     "hessian_eigenvalues(alpha)": (8.98846567431158e307, _HUGE_ALPHA),
     "sharpness(alpha)": (8.98846567431158e307, _HUGE_ALPHA),
     "jvp(primals)": (
@@ -919,37 +881,15 @@ KNOWN: dict[str, tuple[object, str]] = {
         "the error blames tangents: jvp(f, (), [1.0, 0.0]) says 'tangents has 2 entries but 0 "
         "are needed', not that primals is empty",
     ),
-    "loss_comparison_chart(runs)": (
-        {"a": 0.0},
-        "the error says 'run must be a TrainingRun', neither runs nor which entry: "
-        "vega.loss_comparison_chart({'a': 0.0})",
-    ),
     "check_grads(modes)": (1.0, "a bare TypeError: check_grads(f, [1.0, 2.0], modes=1.0)"),
     "hvp(f)(primals, vector)(primals)": (
         (),
         "the error blames vector: hvp(f)((), [1.0, 0.0]) says 'vector has 2 entries but 0 are "
         "needed', not that primals is empty",
     ),
-    "make_data(settings)": (None, _PLAYGROUND),
-    "make_loss(settings)": (None, _PLAYGROUND),
-    "make_model(settings)": (None, _PLAYGROUND),
-    "make_optimizer(settings)": (None, _PLAYGROUND),
-    "optimizer_rows(run)": (None, "a bare AttributeError: playground.optimizer_rows(None, data)"),
-    "optimizer_rows(top)": (
-        1.5,
-        "a bare TypeError: playground.optimizer_rows(run, data, top=1.5)",
-    ),
-    "parse_hidden(text)": (1.0, "a bare AttributeError: playground.parse_hidden(1.0)"),
 }
 # Cases not swept at all, because their failure takes the machine down with it.
-UNSAFE: dict[str, str] = {
-    "animate_training(figsize)": "no upper bound on figsize: animate_training(run, data, "
-    "figsize=(8.0, 1e6)) makes matplotlib allocate a canvas until memory runs out",
-    "animate_training(figsize[-1])": "as animate_training(figsize)",
-    "to_png(scale)": "scale is not checked: vega.to_png(chart, scale='x') is a bare TypeError, "
-    "scale=-1.0 or nan vl-convert's own error, and a large scale can abort the process "
-    "('memory allocation of 638776925526122496 bytes failed')",
-}
+UNSAFE: dict[str, str] = {}
 # Result records whose public constructors check none of their fields: each stores NaN, or a str
 # for a number, as given. mgfunc builds them from checked numbers; users rarely do. The sweep
 # leaves all their fields out, and test_known_failures_still_fail tries NaN in the first.
@@ -971,13 +911,6 @@ UNCHECKED_RECORDS = (
     "TrainingRun",
 )
 _UNCHECKED = "the record's constructor stores NaN (or anything) as given, unchecked"
-# Records whose constructors check their fields with attrs validators, which raise bare
-# ValueError and TypeError: listed as a whole, tried with None in their first field.
-BARE_VALIDATOR_RECORDS = ("Settings",)
-_BARE_VALIDATORS = (
-    "attrs validators give bare errors: playground.Settings(dataset=None) raises ValueError, "
-    "Settings(points=None) TypeError"
-)
 
 
 def _split_case(case: str) -> tuple[str, str]:
@@ -1000,8 +933,7 @@ CASES = [
     pytest.param(name, argument, id=f"{name}({argument})")
     for name, entry in sorted(ENTRIES.items())
     for argument in _arguments_to_sweep(entry)
-    if f"{name}({argument})" not in {**KNOWN, **UNSAFE}
-    and name not in (*UNCHECKED_RECORDS, *BARE_VALIDATOR_RECORDS)
+    if f"{name}({argument})" not in {**KNOWN, **UNSAFE} and name not in UNCHECKED_RECORDS
 ]
 TRIED: dict[str, int] = {}
 
@@ -1111,10 +1043,6 @@ KNOWN_CASES = [
     *(
         (f"{name}({next(iter(ENTRIES[name].arguments))})", math.nan, _UNCHECKED)
         for name in UNCHECKED_RECORDS
-    ),
-    *(
-        (f"{name}({next(iter(ENTRIES[name].arguments))})", None, _BARE_VALIDATORS)
-        for name in BARE_VALIDATOR_RECORDS
     ),
 ]
 
