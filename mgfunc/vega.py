@@ -426,7 +426,8 @@ def boundary_chart(
     )
 
 
-_MAX_PNG_SCALE = 10.0  # a 640 x 280 chart at scale 10 is 6400 x 2800 pixels
+_PNG_SCALES = (0.1, 10.0)  # at 10, a 640 x 280 chart is 6400 x 2800 pixels; below 0.1,
+# vl-convert fails on small charts
 
 
 def to_png(chart: alt.TopLevelMixin, *, scale: float = 1.0) -> bytes:
@@ -434,21 +435,21 @@ def to_png(chart: alt.TopLevelMixin, *, scale: float = 1.0) -> bytes:
 
     Args:
         chart: any Altair chart (from this module or your own, layered or concatenated).
-        scale: the pixel density: 2.0 doubles the width and the height (above 0, at most
-            10).
+        scale: the pixel density: 2.0 doubles the width and the height (from 0.1 to 10).
 
     Returns:
         The PNG file's bytes.
 
     Raises:
         InvalidTypeError: ``chart`` is not an Altair chart, or ``scale`` not a number.
-        InvalidValueError: ``scale`` is not finite, not above 0 or above 10.
+        InvalidValueError: ``scale`` is not from 0.1 to 10.
     """
+    least, most = _PNG_SCALES
     factor = real_number(scale, "scale", example="2.0")
-    if not 0.0 < factor <= _MAX_PNG_SCALE:
+    if not least <= factor <= most:
         raise InvalidValueError(
-            f"scale must be above 0 and at most {_MAX_PNG_SCALE:g}, got {scale!r}; pass for "
-            "example 2.0 (a larger chart: a larger width and height)"
+            f"scale must be from {least:g} to {most:g}, got {scale!r}; pass for example 2.0 "
+            "(for a larger chart, a larger width and height)"
         )
     return _png(_spec(chart), factor)
 

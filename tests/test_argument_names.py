@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pandas as pd  # type: ignore[import-untyped]  # pandas-stubs is not a dependency
 import pytest
 
@@ -19,11 +20,11 @@ from mgfunc import io as model_io
 from mgfunc import playground, plot_data, vega
 from mgfunc.datasets import moons
 from mgfunc.errors import InvalidTypeError, InvalidValueError, ModelFileError
-from mgfunc.losses import cross_entropy, logistic, max_margin
+from mgfunc.losses import Loss, cross_entropy, logistic, max_margin
 from mgfunc.nn import MLP
-from mgfunc.optim import Adam
+from mgfunc.optim import Adam, AdamState, SGDState, adam, sgd
 from mgfunc.plots import animate_training
-from mgfunc.trainer import train
+from mgfunc.trainer import StepRules, train
 from mgfunc.value import Value, linear, sigmoid_of
 
 DATA = moons(20, seed=0)
@@ -137,6 +138,7 @@ def test_loss_comparison_chart_names_the_entry_that_is_not_a_run() -> None:
         (math.nan, InvalidValueError),
         (-1.0, InvalidValueError),
         (0.0, InvalidValueError),
+        (0.05, InvalidValueError),
         (10.5, InvalidValueError),
         (1e6, InvalidValueError),
     ],
@@ -238,3 +240,92 @@ def test_a_table_of_the_wrong_shape_is_refused_by_its_row_not_its_printout() -> 
     frame = pd.DataFrame({"x": [0.5] * 50, "y": [1.0] * 50, "z": [2.0] * 50})
     with pytest.raises(InvalidValueError, match=r"^xs\[0\] has 3 numbers but 2 are needed"):
         max_margin(MODEL, frame, [1.0] * 50, 0.0)
+
+
+# Records a user builds check their fields (the optimizers and losses build theirs unchecked).
+
+
+def _any(value: object) -> Any:
+    """``value`` as a type checker sees anything: a wrong type passed on purpose."""
+    return value
+
+
+def test_a_loss_record_of_your_own_is_checked() -> None:
+    good = max_margin(MODEL, DATA.xs, DATA.ys, 1e-4)
+    with pytest.raises(InvalidTypeError, match=r"^total_loss must be a Value .* got float nan"):
+        Loss(math.nan, good.data_loss, good.reg_loss, 0.5)  # type: ignore[arg-type]
+    with pytest.raises(InvalidValueError, match=r"^accuracy must be from 0 to 1 .* got 1\.5"):
+        Loss(good.total_loss, good.data_loss, good.reg_loss, 1.5)
+    with pytest.raises(InvalidValueError, match=r"^accuracy must be finite"):
+        Loss(good.total_loss, good.data_loss, good.reg_loss, math.nan)
+
+    def halved(model: MLP, xs: object, ys: object, alpha: float) -> Loss:
+        loss = max_margin(model, xs, ys, alpha)  # type: ignore[arg-type]
+        return Loss(loss.total_loss * 0.5, loss.data_loss * 0.5, loss.reg_loss, loss.accuracy)
+
+    run = train(MODEL, DATA, steps=3, loss=halved)
+    assert math.isfinite(run.final_loss)
+
+
+@pytest.mark.parametrize(
+    ("make", "error", "words"),
+    [
+        (lambda: SGDState(-1, (2, 1)), InvalidValueError, r"step must be at least 0"),
+        (lambda: SGDState(_any(math.nan), (2, 1)), InvalidTypeError, r"step must be an int"),
+        (lambda: SGDState(0, _any([2, 1])), InvalidTypeError, r"shape must be a tuple"),
+        (lambda: SGDState(0, (2, 0)), InvalidTypeError, r"shape must be a tuple"),
+        (lambda: SGDState(0, (1, 1), _any([0.0])), InvalidTypeError, r"velocity must be a tuple"),
+        (lambda: SGDState(0, (1, 1), (0.0, math.inf)), InvalidValueError, r"velocity\[1\]"),
+        (
+            lambda: AdamState(0, (1, 1), (math.nan, 0.0), (0.0, 0.0)),
+            InvalidValueError,
+            r"first_moment\[0\] must be finite",
+        ),
+        (
+            lambda: AdamState(0, (1, 1), (0.0, 0.0), (0.0, -1.0)),
+            InvalidValueError,
+            r"second_moment\[1\] must be at least 0",
+        ),
+    ],
+)
+def test_an_optimizer_state_built_by_hand_is_checked(
+    make: Callable[[], object], error: type[Exception], words: str
+) -> None:
+    with pytest.raises(error, match=rf"^{words}"):
+        make()
+
+
+def test_the_optimizers_states_still_round_trip() -> None:
+    for optimizer in (sgd(0.1, momentum=0.9), adam(0.01)):
+        run = train(MODEL, DATA, steps=3, optimizer=optimizer)
+        state = run.optimizer_state
+        assert state is not None
+        assert attrs.evolve(state) == state  # what the optimizer made passes the checks
+        assert model_io.run_from_json(model_io.run_to_json(run)).optimizer_state == state
+
+
+@pytest.mark.parametrize(
+    ("field", "bad", "words"),
+    [
+        ("loss", 0.5, r"loss must be a loss function"),
+        ("optimizer", "adam", r"optimizer must be an optimizer of mgfunc.optim"),
+        ("alpha", math.inf, r"alpha must be finite"),
+        ("batch_size", 0, r"batch_size \(or None for every point\) must be at least 1"),
+        ("seed", "0", r"seed must be an int or a tuple of ints"),
+        ("log_every", 0, r"log_every must be at least 1"),
+        ("snapshot_every", 2.5, r"snapshot_every \(or None for no snapshots\) must be an int"),
+        ("validation", None, r"validation must be True or False"),
+    ],
+)
+def test_a_training_config_checks_its_fields(field: str, bad: object, words: str) -> None:
+    config = train(MODEL, DATA, steps=1).config
+    assert config is not None
+    with pytest.raises((InvalidTypeError, InvalidValueError), match=rf"^{words}"):
+        attrs.evolve(config, **{field: bad})  # type: ignore[arg-type]
+
+
+def test_step_rules_check_their_fields() -> None:
+    with pytest.raises(InvalidValueError, match=r"^alpha must be at least 0"):
+        StepRules(max_margin, -1.0, adam(0.01), None)
+    with pytest.raises(InvalidTypeError, match=r"^validation must be the checked points"):
+        StepRules(max_margin, 0.0, adam(0.01), [(0.0, 1.0)])  # type: ignore[arg-type]
