@@ -19,7 +19,7 @@ import math
 import weakref
 from collections.abc import Iterable, Sequence
 from itertools import chain, pairwise
-from typing import TYPE_CHECKING, NoReturn, cast
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -33,7 +33,7 @@ from mgfunc._checks import (
     real_number,
     whole_number,
 )
-from mgfunc._frozen import NEW_MODEL, immutable, no_zero_grad, trusted
+from mgfunc._frozen import NEW_MODEL, NO_ZERO_GRAD, immutable, trusted
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
@@ -200,11 +200,7 @@ class Neuron:
         return (*self.weights, self.bias)
 
     if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
-
-        @property
-        def zero_grad(self) -> NoReturn:
-            """Not needed: gradients never live on the model. Always raises AttributeError."""
-            raise no_zero_grad(self)
+        zero_grad = NO_ZERO_GRAD
 
 
 @immutable(NEW_MODEL)
@@ -272,11 +268,7 @@ class Layer:
         return tuple(chain.from_iterable([neuron.parameters() for neuron in self.neurons]))
 
     if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
-
-        @property
-        def zero_grad(self) -> NoReturn:
-            """Not needed: gradients never live on the model. Always raises AttributeError."""
-            raise no_zero_grad(self)
+        zero_grad = NO_ZERO_GRAD
 
 
 @immutable(NEW_MODEL)
@@ -462,11 +454,7 @@ class MLP:
         return tuple(chain.from_iterable([layer.parameters() for layer in self.layers]))
 
     if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
-
-        @property
-        def zero_grad(self) -> NoReturn:
-            """Not needed: gradients never live on the model. Always raises AttributeError."""
-            raise no_zero_grad(self)
+        zero_grad = NO_ZERO_GRAD
 
 
 Module = Neuron | Layer | MLP
