@@ -29,6 +29,7 @@ from runs import (
     Run,
     Settings,
     batch_of,
+    floats_of,
     learning_rate,
     timed_training,
     yin_yang_model,
@@ -201,13 +202,6 @@ def floor_model(sizes: Sequence[int]) -> tuple[floor.Weights, floor.Biases]:
     model = micrograd_model(sizes)
     weights = [[[w.data for w in neuron.w] for neuron in layer.neurons] for layer in model.layers]
     biases = [[neuron.b.data for neuron in layer.neurons] for layer in model.layers]
-    return weights, biases
-
-
-def floats_of(model: MLP) -> tuple[floor.Weights, floor.Biases]:
-    """An mgfunc model's weights and biases as the floor's lists of floats."""
-    weights = [[[w.data for w in n.weights] for n in layer.neurons] for layer in model.layers]
-    biases = [[n.bias.data for n in layer.neurons] for layer in model.layers]
     return weights, biases
 
 

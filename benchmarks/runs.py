@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
 import attrs
+import floor
 
 import mgfunc
 from mgfunc.datasets import Dataset, moons, split, yin_yang
@@ -262,6 +263,13 @@ def yin_yang_data(_settings: Settings) -> Dataset:
 def yin_yang_model() -> MLP:
     """The yin-yang network: tanh hidden layer, one logit per class, scaled initial weights."""
     return MLP.create(2, list(YIN_YANG_SIZES), activation="tanh", init="scaled", seed=YIN_YANG_SEED)
+
+
+def floats_of(model: MLP) -> tuple[floor.Weights, floor.Biases]:
+    """An mgfunc model's weights and biases as the floor's lists of floats."""
+    weights = [[[w.data for w in n.weights] for n in layer.neurons] for layer in model.layers]
+    biases = [[n.bias.data for n in layer.neurons] for layer in model.layers]
+    return weights, biases
 
 
 def batch_of(dataset: Dataset, settings: Settings, step: int) -> list[int]:
