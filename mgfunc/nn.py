@@ -95,6 +95,14 @@ def _to_layers(layers: Iterable[Layer]) -> tuple[Layer, ...]:
     return _to_tuple(layers)  # type: ignore[return-value]  # the validator checks the type
 
 
+def _check_parts(parts: object, kind: type, argument: str) -> None:
+    """A layer's neurons, a model's layers: a non-empty tuple (after the converter) of ``kind``."""
+    if not isinstance(parts, tuple) or not parts or not all(isinstance(p, kind) for p in parts):
+        raise InvalidTypeError(
+            f"{argument} takes a non-empty sequence of {kind.__name__}s, got {describe(parts)}"
+        )
+
+
 def _check_values(instance: object, attribute: attrs.Attribute[object], values: object) -> None:
     if not isinstance(values, tuple) or not all(isinstance(v, Value) for v in values):
         raise InvalidTypeError(
@@ -216,14 +224,7 @@ class Layer:
 
     @neurons.validator
     def _check(self, _attribute: object, neurons: tuple[Neuron, ...]) -> None:
-        if (
-            not isinstance(neurons, tuple)
-            or not neurons
-            or not all(isinstance(n, Neuron) for n in neurons)
-        ):
-            raise InvalidTypeError(
-                f"Layer(neurons=...) takes a non-empty sequence of Neurons, got {describe(neurons)}"
-            )
+        _check_parts(neurons, Neuron, "Layer(neurons=...)")
         if len({n.nin for n in neurons}) != 1:
             raise InvalidValueError(
                 "Layer(neurons=...): every neuron must have the same number of weights, got "
@@ -287,14 +288,7 @@ class MLP:
 
     @layers.validator
     def _check(self, _attribute: object, layers: tuple[Layer, ...]) -> None:
-        if (
-            not isinstance(layers, tuple)
-            or not layers
-            or not all(isinstance(layer, Layer) for layer in layers)
-        ):
-            raise InvalidTypeError(
-                f"MLP(layers=...) takes a non-empty sequence of Layers, got {describe(layers)}"
-            )
+        _check_parts(layers, Layer, "MLP(layers=...)")
         for index, (before, after) in enumerate(pairwise(layers)):
             if before.nout != after.nin:
                 raise InvalidValueError(
