@@ -23,6 +23,7 @@ import floor
 import mgfunc
 from mgfunc.datasets import Dataset, moons, split, yin_yang
 from mgfunc.nn import MLP
+from mgfunc.optim import Adam, adamw
 from mgfunc.trainer import _batch as train_batch  # the indices train(batch_size=...) draws
 
 OFFICIAL_SEED = (1337, 1337, 1337)
@@ -263,6 +264,11 @@ def yin_yang_data(_settings: Settings) -> Dataset:
 def yin_yang_model() -> MLP:
     """The yin-yang network: tanh hidden layer, one logit per class, scaled initial weights."""
     return MLP.create(2, list(YIN_YANG_SIZES), activation="tanh", init="scaled", seed=YIN_YANG_SEED)
+
+
+def yin_yang_optimizer() -> Adam:
+    """The yin-yang workload's optimizer: AdamW at its rate and weight decay."""
+    return adamw(YIN_YANG_RATE, weight_decay=YIN_YANG_DECAY)
 
 
 def floats_of(model: MLP) -> tuple[floor.Weights, floor.Biases]:

@@ -25,8 +25,6 @@ from references import (
 )
 from runs import (
     ALPHA,
-    YIN_YANG_DECAY,
-    YIN_YANG_RATE,
     YIN_YANG_SIZES,
     Run,
     Settings,
@@ -40,13 +38,14 @@ from runs import (
     timed_training,
     yin_yang_data,
     yin_yang_model,
+    yin_yang_optimizer,
 )
 
 import mgfunc
 from mgfunc.datasets import Dataset
 from mgfunc.losses import Loss, LossFunction, cross_entropy, max_margin
 from mgfunc.nn import MLP, apply_gradients
-from mgfunc.optim import Optimizer, OptimizerState, adamw, sgd
+from mgfunc.optim import Optimizer, OptimizerState, sgd
 from mgfunc.plot_data import decision_boundary
 
 # -- mgfunc on the training workloads -------------------------------------------------------
@@ -99,7 +98,7 @@ def train_mgfunc_optimizer(
     targets: tuple[float, ...]
     if workload == "yin-yang":
         model, loss_fn, alpha, batch_size = yin_yang_model(), cross_entropy, 0.0, 0
-        optimizer = adamw(YIN_YANG_RATE, weight_decay=YIN_YANG_DECAY)
+        optimizer = yin_yang_optimizer()
         targets = tuple(map(float, dataset.labels))
     else:
         model, loss_fn, alpha = to_mgfunc(micrograd_model(settings.sizes)), max_margin, ALPHA
