@@ -370,8 +370,8 @@ def _demo(plan: Plan, out: Path, quiet: bool) -> int:
     }
     if max(layers) <= plots.MAX_LAYER_WIDTH:
         # The first point through the untrained model: after training its loss and gradients
-        # are often 0. Two classes show the point's max-margin loss; more show the logits.
-        target = dataset.ys[0] if dataset.classes == 2 else None
+        # are often 0. Two classes show the point's max-margin loss; more its cross-entropy.
+        target = dataset.ys[0] if model.nout == 1 else float(dataset.labels[0])
         figures["datapoint_graph.png"] = plots.plot_datapoint_graph(model, dataset.xs[0], target)
     else:
         say(

@@ -40,6 +40,7 @@ __all__ = [
     "as_dicts",
     "dataset_points",
     "decision_boundary",
+    "grid_axes",
     "loss_history",
     "neuron_grid",
     "training_history",
@@ -266,7 +267,7 @@ def decision_boundary(
     >>> len(rows), rows[0].x, rows[0].y
     (12, -2.0, -1.5)
     """
-    xs, ys = _grid_axes(model, dataset, h, padding)
+    xs, ys = grid_axes(model, dataset, h, padding)
     rows = []
     for y in ys:  # a line of the grid at a time: fast, and little memory beyond the rows
         line = [(x, y) for x in xs]
@@ -303,19 +304,41 @@ def neuron_grid(model: MLP, dataset: Dataset, h: float = 0.25, padding: float = 
     >>> grid.layers[0][2][5] == model.layers[0].neurons[2].evaluate((grid.xs[1], grid.ys[1]))
     True
     """
-    xs, ys = _grid_axes(model, dataset, h, padding)
+    xs, ys = grid_axes(model, dataset, h, padding)
     inputs: tuple[tuple[float, ...], ...] = tuple((x, y) for y in ys for x in xs)
     layers = []
     for layer in model.layers:
         inputs = MLP(layers=(layer,)).evaluate_many(inputs)
         layers.append(tuple(zip(*inputs)))
-    return NeuronGrid(xs=tuple(xs), ys=tuple(ys), layers=tuple(layers))
+    return NeuronGrid(xs=xs, ys=ys, layers=tuple(layers))
 
 
-def _grid_axes(
-    model: MLP, dataset: Dataset, h: float, padding: float
-) -> tuple[list[float], list[float]]:
-    """The checked grid axes of :func:`decision_boundary`: x values, then y values."""
+def grid_axes(
+    model: MLP, dataset: Dataset, h: float = 0.25, padding: float = 1.0
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The x values and the y values of the grid of :func:`decision_boundary`, checked.
+
+    For drawing the grid some other way (e.g. every neuron on it): the same checks and the
+    same numbers as :func:`decision_boundary`, without evaluating the model.
+
+    Args:
+        model: an MLP taking 2 inputs (checked, not evaluated).
+        dataset: the points whose bounding box, plus ``padding``, the grid covers.
+        h: the grid step (finite, positive).
+        padding: how far the grid extends beyond the data on every side (finite, at least 0).
+
+    Returns:
+        ``(xs, ys)``: tuples of floats, ``x_min + i * h`` and ``y_min + j * h``.
+
+    Raises:
+        InvalidTypeError: an argument has the wrong type.
+        InvalidValueError: as :func:`decision_boundary`.
+
+    >>> from mgfunc.datasets import blobs
+    >>> xs, ys = grid_axes(MLP.create(2, [1], seed=0), blobs(2, noise=0.0), h=1.0)
+    >>> len(xs) * len(ys), xs[0], ys[0]
+    (12, -2.0, -1.5)
+    """
     _check_model(model)
     _check_dataset(dataset)
     if not dataset.points:
@@ -333,7 +356,7 @@ def _grid_axes(
             f"h={h!r} makes a grid of {len(xs)} x {len(ys)} = {len(xs) * len(ys):,} points, "
             f"more than {MAX_GRID_POINTS:,}; pass a larger h such as 0.25"
         )
-    return xs, ys
+    return tuple(xs), tuple(ys)
 
 
 def _predicted(outputs: Sequence[float]) -> float:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy
 import pytest
-from matplotlib.animation import AbstractMovieWriter, Animation
+from matplotlib.animation import AbstractMovieWriter, Animation, FuncAnimation
 from matplotlib.axes import Axes
 from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from PIL import Image
 
 from mgfunc.datasets import Dataset, moons, split, yin_yang
@@ -18,7 +21,9 @@ from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.losses import cross_entropy
 from mgfunc.nn import MLP
 from mgfunc.optim import adamw
+from mgfunc.plot_data import grid_axes
 from mgfunc.plots import DPI, animate_training, plot_decision_boundary, save_gif
+from mgfunc.plots._frames import FrameAnimation
 from mgfunc.trainer import TrainingRun, train
 
 H = 0.5
@@ -193,6 +198,35 @@ def test_an_error_while_rendering_leaves_the_old_file(
     run: TrainingRun, data: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     animation = animate_training(run, data, h=H, figsize=FIGSIZE)
+    assert isinstance(animation, FrameAnimation)
+    frames = animation.frames
+
+    def stop_at_frame_two() -> Iterator[numpy.ndarray]:
+        for index, frame in enumerate(frames()):
+            if index == 2:
+                raise StopError
+            yield frame
+
+    monkeypatch.setattr(animation, "frames", stop_at_frame_two)
+    target = tmp_path / "training.gif"
+    target.write_bytes(b"old")
+    with pytest.raises(StopError):
+        save_gif(animation, target)
+    assert target.read_bytes() == b"old"
+    assert [path.name for path in tmp_path.iterdir()] == ["training.gif"]
+
+
+def test_an_error_while_matplotlib_renders_another_animation_leaves_the_old_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    figure = Figure(figsize=(2.0, 2.0), dpi=DPI)
+    (line,) = figure.add_subplot().plot([0.0, 1.0], [0.0, 1.0])
+
+    def draw(index: int) -> list[Line2D]:
+        line.set_ydata([0.0, float(index)])
+        return [line]
+
+    animation = FuncAnimation(figure, draw, frames=4)
     save = animation.save
 
     def stop_at_frame_two(current: int, total: int) -> None:
@@ -209,6 +243,9 @@ def test_an_error_while_rendering_leaves_the_old_file(
         save_gif(animation, target)
     assert target.read_bytes() == b"old"
     assert [path.name for path in tmp_path.iterdir()] == ["training.gif"]
+    monkeypatch.undo()
+    with Image.open(save_gif(animation, target)) as image:  # matplotlib's own writer
+        assert image.n_frames == 4
 
 
 def test_a_failed_rename_removes_the_finished_temporary_file(
@@ -291,3 +328,111 @@ def test_save_gif_refuses_bad_arguments_before_rendering(
     with pytest.raises(error, match=message):
         save_gif(subject, target, fps=fps)  # type: ignore[arg-type]
     assert not any(tmp_path.iterdir())
+
+
+def full_draws(animation: FrameAnimation) -> list[numpy.ndarray]:
+    """Each frame drawn the slow way: the frame's artists set, then the whole figure saved."""
+    figure = animation.canvas_figure
+    pictures = []
+    for index in range(animation.frame_count):
+        animation.show_frame(index)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="rgba")
+        width, height = figure.canvas.get_width_height()
+        pictures.append(numpy.frombuffer(buffer.getvalue(), numpy.uint8).reshape(height, width, 4))
+    return pictures
+
+
+@pytest.mark.parametrize(
+    ("neurons", "h"),
+    [(False, H), (True, H), (False, 50.0)],  # 50: a grid of one cell, shown as a mesh
+)
+def test_the_fast_frames_are_the_full_drawings_pixel_for_pixel(
+    data: Dataset, neurons: bool, h: float
+) -> None:
+    training, validation = split(data, (0.7, 0.3), seed=0)  # two loss curves that cross
+    run = train(
+        MLP.create(2, [5, 3, 1], seed=1),
+        training,
+        steps=12,
+        learning_rate=0.5,
+        validation=validation,
+        snapshot_every=1,
+    )
+    animation = animate_training(
+        run, training, h=h, figsize=None if neurons else FIGSIZE, neurons=neurons
+    )
+    assert isinstance(animation, FrameAnimation)
+    fast = list(animation.frames())
+    slow = full_draws(animation)
+    assert len(fast) == len(slow) == 13
+    for index, (quick, whole) in enumerate(zip(fast, slow)):
+        assert numpy.array_equal(quick, whole), index
+    assert not numpy.array_equal(fast[0], fast[-1])
+
+
+def test_saving_draws_the_whole_figure_once(
+    run: TrainingRun, data: Dataset, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    animation = animate_training(run, data, h=H, figsize=FIGSIZE)
+    draws: list[int] = []
+    whole = Figure.draw
+
+    def counted(figure: Figure, renderer: object) -> None:
+        draws.append(1)
+        whole(figure, renderer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    save_gif(animation, tmp_path / "training.gif")
+    assert len(draws) == 1  # the background; each frame draws only what moves
+    with Image.open(tmp_path / "training.gif") as image:
+        assert image.n_frames == len(run.snapshots)
+
+
+def test_the_neuron_maps_follow_each_snapshot(data: Dataset) -> None:
+    run = train(MLP.create(2, [4, 2, 1], seed=2), data, steps=4, snapshot_every=2)
+    animation = animate_training(run, data, h=H, neurons=True, columns=2)
+    assert isinstance(animation, FrameAnimation)
+    figure = animation.canvas_figure
+    assert figure.get_size_inches()[1] > 4.5  # the default height, plus the maps
+    xs, ys = grid_axes(run.final_model, data, H)
+    shown = []
+    for index, (_, model) in enumerate(run.snapshots):
+        animation.show_frame(index)
+        images = {
+            image.get_gid() or "": numpy.asarray(image.get_array())
+            for axes in figure.get_axes()
+            for image in axes.get_images()
+        }
+        assert sorted(images) == [f"neuron-0-{n}" for n in range(4)] + ["neuron-1-0", "neuron-1-1"]
+        for j, i in ((0, 0), (len(ys) // 2, len(xs) // 3), (len(ys) - 1, len(xs) - 1)):
+            first = model.layers[0].evaluate((xs[i], ys[j]))
+            second = model.layers[1].evaluate(first)
+            assert [float(images[f"neuron-0-{n}"][j, i]) for n in range(4)] == list(first)
+            assert [float(images[f"neuron-1-{n}"][j, i]) for n in range(2)] == list(second)
+        shown.append(images["neuron-0-0"])
+    assert not numpy.array_equal(shown[0], shown[-1])  # the maps change as the model learns
+
+
+def test_neurons_need_a_hidden_layer(data: Dataset) -> None:
+    run = train(MLP.create(2, [1], seed=0), data, steps=2, snapshot_every=1)
+    with pytest.raises(InvalidValueError, match="no hidden layer"):
+        animate_training(run, data, neurons=True)
+    with pytest.raises(InvalidTypeError, match="neurons must be True or False"):
+        animate_training(run, data, neurons="yes")  # type: ignore[arg-type]
+
+
+def test_the_gif_keeps_the_frames_colours(run: TrainingRun, data: Dataset, tmp_path: Path) -> None:
+    animation = animate_training(run, data, h=H, figsize=FIGSIZE)
+    assert isinstance(animation, FrameAnimation)
+    drawn = [frame[:, :, :3].astype(int) for frame in animation.frames()]
+    with Image.open(save_gif(animation, tmp_path / "training.gif")) as image:
+        played = []
+        for index in range(image.n_frames):
+            image.seek(index)
+            played.append(numpy.asarray(image.convert("RGB")).astype(int))
+    for frame, shown in zip(drawn, played, strict=True):
+        difference = numpy.abs(frame - shown).max(axis=2)
+        assert (difference == 0).mean() > 0.98  # the common colours exactly (white, classes)
+        assert difference.mean() < 0.5  # the rare shades of edges nearly
+        assert (shown[frame.sum(axis=2) == 3 * 255] == 255).all()  # the white stays white

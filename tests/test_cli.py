@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 import mgfunc.__main__ as cli
+from mgfunc import plots
 from mgfunc.__main__ import main
 from mgfunc._demo_options import in_option_words
 from mgfunc.datasets import Dataset
@@ -636,3 +637,21 @@ def test_python_dash_m_mgfunc_runs_the_demo(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "final accuracy:" in result.stdout and result.stderr == ""
     assert_outputs(out)
+
+
+def test_a_k_output_models_datapoint_graph_shows_its_cross_entropy(
+    tmp_path: Path, spy: TrainSpy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[tuple[MLP, object]] = []
+    original = plots.plot_datapoint_graph
+
+    def recording(model: MLP, point: list[float], target: float | None = None) -> object:
+        drawn.append((model, target))
+        return original(model, point, target)
+
+    monkeypatch.setattr(plots, "plot_datapoint_graph", recording)
+    assert run_demo(tmp_path, "--dataset", "yin_yang", "--layers", "8,3") == 0
+    ((model, target),) = drawn
+    data = spy.calls[0]["dataset"]
+    assert isinstance(data, Dataset)
+    assert model.nout == 3 and target == float(data.labels[0])

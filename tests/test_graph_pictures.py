@@ -18,7 +18,7 @@ from matplotlib.path import Path as MPath
 
 from mgfunc import Value, backward
 from mgfunc.errors import InvalidTypeError, InvalidValueError
-from mgfunc.losses import max_margin
+from mgfunc.losses import cross_entropy, max_margin
 from mgfunc.nn import MLP
 from mgfunc.plots import (
     DPI,
@@ -27,6 +27,7 @@ from mgfunc.plots import (
     plot_datapoint_graph,
     plot_graph,
 )
+from mgfunc.plots._graph_picture import format_number
 from mgfunc.topology import topological_order
 
 OFFICIAL_SEED = (1337, 1337, 1337)
@@ -331,6 +332,40 @@ def test_the_datapoint_graph_without_a_target() -> None:
     assert {"output 0", "output 1", "output 2"} <= set(texts)
 
 
+@pytest.mark.parametrize("direction", ["LR", "TB"])
+def test_the_datapoint_graph_of_a_k_output_model_shows_its_cross_entropy(direction: str) -> None:
+    model = MLP.create(2, [5, 4], seed=3)
+    point, target = [0.5, -1.0], 2
+    ax = plot_datapoint_graph(model, point, target, direction=direction)
+    loss = cross_entropy(model, [point], [target]).data_loss  # the same loss, by the library
+    logits = [value.data for value in model.forward(point)]
+    largest = max(logits)
+    exps = [math.exp(logit - largest) for logit in logits]
+    probabilities = [e / sum(exps) for e in exps]
+    texts = [text.get_text() for text in ax.texts]
+    title = next(text for text in texts if text.startswith("One datapoint"))
+    assert "target class 2" in title
+    assert title.endswith(f"loss {format_number(loss.data)}, grad = d loss / d node")
+    assert "cross-entropy loss" in texts and "output 2 = target" in texts
+    softmax = texts.index("softmax")  # the logsumexp node: its local derivatives, one a class
+    assert texts[softmax + 3] == "d/d output = p:"
+    assert texts[softmax + 4 : softmax + 8] == [
+        f"{k}: {format_number(p)}" for k, p in enumerate(probabilities)
+    ]
+    for k, p in enumerate(probabilities):  # d loss / d output k = p_k - [k is the target]
+        box = texts.index(f"output {k}" if k != target else "output 2 = target")
+        assert texts[box + 2] == f"grad {format_number(p - (k == target))}"
+    loss_box = texts.index("loss")
+    assert texts[loss_box + 1 : loss_box + 3] == [f"data {format_number(loss.data)}", "grad 1"]
+    ops = {gid(patch) for patch in ax.patches if gid(patch).startswith("op-")}
+    assert len(ops) == 5 + 4 + 2  # the neurons, logsumexp and the subtraction
+    legend = ax.get_legend()
+    assert legend is not None
+    labels = [text.get_text() for text in legend.get_texts()]
+    assert labels[-1] == "loss" and "constant" not in labels  # no constant in this loss
+    assert_no_edge_crosses_a_box(ax)
+
+
 def test_the_datapoint_graph_draws_on_the_given_axes() -> None:
     figure = Figure(figsize=(8, 5))
     ax = figure.add_subplot()
@@ -352,8 +387,12 @@ def test_the_datapoint_graph_refuses_bad_arguments() -> None:
         plot_datapoint_graph(model, [0.0, 0.0], target=0.5)
     with pytest.raises(InvalidTypeError, match="target must be a real number"):
         plot_datapoint_graph(model, [0.0, 0.0], target="1")  # type: ignore[arg-type]
-    with pytest.raises(InvalidValueError, match="target needs a model with one output"):
-        plot_datapoint_graph(MLP.create(2, [4, 3], seed=0), [0.0, 0.0], target=1.0)
+    three = MLP.create(2, [4, 3], seed=0)
+    for bad in (3, -1, 1.5):
+        with pytest.raises(InvalidValueError, match="target must be a class index from 0 to 2"):
+            plot_datapoint_graph(three, [0.0, 0.0], target=bad)
+    with pytest.raises(InvalidTypeError, match="target must be a real number"):
+        plot_datapoint_graph(three, [0.0, 0.0], target=True)
     with pytest.raises(InvalidValueError, match=r"layer 40 wide .* draw a narrower model"):
         plot_datapoint_graph(MLP.create(2, [40, 1], seed=0), [0.0, 0.0])
     with pytest.raises(InvalidTypeError, match="ax must be a matplotlib Axes or None"):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import attrs
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import Collection
 from matplotlib.colors import ListedColormap
@@ -133,7 +134,7 @@ def check_figsize(figsize: object) -> tuple[float, float]:
     return (width, height)
 
 
-def scatter_classes(axes: Axes, dataset: Dataset, *, size: float = 40.0) -> None:
+def scatter_classes(axes: Axes, dataset: Dataset) -> None:
     """The points, one colour per class, each class named in the legend."""
     rows = dataset_points(dataset)
     for label, name in enumerate(dataset.class_names):
@@ -141,10 +142,10 @@ def scatter_classes(axes: Axes, dataset: Dataset, *, size: float = 40.0) -> None
         axes.scatter(
             [x for x, _ in picked],
             [y for _, y in picked],
-            s=size,
+            s=40,
             c=class_color(label),
             edgecolors="black",
-            linewidths=0.8 * (size / 40.0) ** 0.5,
+            linewidths=0.8,
             label=name,
             zorder=3,
         )
@@ -174,23 +175,17 @@ class BoundaryImage:
 def boundary_image(
     xs: Sequence[float],
     ys: Sequence[float],
-    predicted: Sequence[float],
+    classes: np.ndarray,
     model: MLP,
     dataset: Dataset,
     h: float,
 ) -> BoundaryImage:
-    """A grid of predicted classes, given in grid order (along x, then up in y), as a picture.
-
-    ``predicted`` holds :class:`mgfunc.plot_data.BoundaryRow`'s ``predicted`` values: a
-    one-output model's -1.0 / 1.0 become classes 0 and 1.
-    """
-    width = len(xs)
-    signed = model.nout == 1
-    classes = [1.0 if value > 0.0 else 0.0 for value in predicted] if signed else predicted
+    """The class indices ``classes[j, i]`` at ``(xs[i], ys[j])`` as a picture of ``model``'s
+    boundary over ``dataset``."""
     return BoundaryImage(
         xs=tuple(xs),
         ys=tuple(ys),
-        classes=tuple(tuple(classes[j : j + width]) for j in range(0, len(classes), width)),
+        classes=tuple(tuple(float(value) for value in row) for row in classes.tolist()),
         class_count=class_count(model, dataset),
         h=float(h),
     )
@@ -199,12 +194,15 @@ def boundary_image(
 def rows_image(
     grid: Sequence[BoundaryRow], model: MLP, dataset: Dataset, h: float
 ) -> BoundaryImage:
-    """The rows of :func:`mgfunc.plot_data.decision_boundary` as a picture."""
+    """The rows of :func:`mgfunc.plot_data.decision_boundary` as a picture: a one-output
+    model's predicted -1.0 / 1.0 become classes 0 and 1."""
     width = sum(1 for row in grid if row.y == grid[0].y)  # rows run along x, then up in y
+    signed = model.nout == 1
+    classes = [(1.0 if row.predicted > 0.0 else 0.0) if signed else row.predicted for row in grid]
     return boundary_image(
         [row.x for row in grid[:width]],
         [grid[j].y for j in range(0, len(grid), width)],
-        [row.predicted for row in grid],
+        np.asarray(classes, dtype=float).reshape(-1, width),
         model,
         dataset,
         h,

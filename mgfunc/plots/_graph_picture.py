@@ -30,7 +30,7 @@ from mgfunc.gradients import Gradients
 from mgfunc.nn import MLP
 from mgfunc.plots._layout import Point, Shape, assign_ranks
 from mgfunc.topology import topological_order
-from mgfunc.value import Value
+from mgfunc.value import Value, logsumexp
 
 __all__ = [
     "Box",
@@ -138,12 +138,15 @@ def expression_picture(output: Value, grads: Gradients | None) -> Picture:
 
 
 def datapoint_picture(model: MLP, point: Sequence[float], target: float | None) -> Picture:
-    """One point through ``model`` (and its max-margin loss with a ``target``), one box per
-    neuron: its weighted sum and activation in one box, its parameters summarised in a side
-    cell.
+    """One point through ``model`` (and its loss with a ``target``), one box per neuron: its
+    weighted sum and activation in one box, its parameters summarised in a side cell.
+
+    The loss is the max-margin loss of a one-output model, and the softmax cross-entropy
+    ``logsumexp(outputs) - outputs[target]`` of a model with one output per class, whose
+    ``logsumexp`` box lists its local derivatives, the softmax probabilities.
 
     The caller has checked the arguments: ``model.nin`` numbers, a target of -1.0 or 1.0 for
-    a one-output model, or None.
+    a one-output model, a class index for a model with several outputs, or None.
     """
     inputs = tuple(Value(number, label=f"x{index}") for index, number in enumerate(point))
     layers: list[tuple[Value, ...]] = []
@@ -152,12 +155,18 @@ def datapoint_picture(model: MLP, point: Sequence[float], target: float | None) 
         values = tuple(neuron(values) for neuron in layer.neurons)
         layers.append(values)
     outputs = tuple(values)
-    loss = None if target is None else (1.0 - outputs[0] * Value(target, label="target")).relu()
+    loss = None if target is None else _loss(outputs, target)
     finals = outputs if loss is None else (loss,)
     grads = backward(finals[0]) if len(finals) == 1 else None
-    picture = _summarised(model, inputs, layers, finals, grads)
+    picture = _summarised(model, inputs, layers, finals, grads, target)
     shown = ", ".join(format_number(number) for number in point[:4]) + ", …" * (len(point) > 4)
-    about = "" if target is None else f", target {format_number(target)}"
+    about = (
+        ""
+        if target is None
+        else f", target {format_number(target)}"
+        if len(outputs) == 1
+        else f", target class {int(target)}"
+    )
     result = (
         f"loss {format_number(finals[0].data)}, grad = d loss / d node"
         if loss is not None
@@ -182,12 +191,21 @@ def _activation(op: str) -> str:
     return "relu" if op == "relu(linear)" else op
 
 
+def _loss(outputs: tuple[Value, ...], target: float) -> Value:
+    """The point's loss: max-margin for one output (a -1.0 / 1.0 label), softmax
+    cross-entropy for several (a class index), as :mod:`mgfunc.losses` computes them."""
+    if len(outputs) == 1:
+        return (1.0 - outputs[0] * Value(target, label="target")).relu()
+    return logsumexp(outputs) - outputs[int(target)]
+
+
 def _summarised(
     model: MLP,
     inputs: tuple[Value, ...],
     layers: Sequence[tuple[Value, ...]],
     finals: tuple[Value, ...],
     grads: Gradients | None,
+    target: float | None,
 ) -> Picture:
     """Boxes for the inputs, one per neuron and one per node of the loss; the edges of the
     real graph between them, those of the parameters left out (their summary is in the box)."""
@@ -204,7 +222,13 @@ def _summarised(
             if value.op not in _NEURON_NODES:  # an activation node on top of a weighted sum
                 owner[value.inputs[0].id] = value.id
             owner.update((parameter.id, None) for parameter in neuron.parameters())
-            title = "" if index < last else "score" if len(outputs) == 1 else f"output {place}"
+            title = (
+                ""
+                if index < last
+                else "score"
+                if len(outputs) == 1
+                else f"output {place}{' = target' if target == place else ''}"
+            )
             box = Box(
                 kind="output" if value in finals else "computed",
                 title=title,
@@ -223,10 +247,15 @@ def _summarised(
         owner[node.id] = node.id
         kind = "output" if node in finals else "computed" if node.inputs else "constant"
         title = "loss" if node in finals else _short(node.label)
-        boxes.append((node.id, Box(kind, _data_and_grad(node, grads), title=title, op=node.op)))
+        lines = _data_and_grad(node, grads)
+        if node.op == "logsumexp":  # its local derivatives are the softmax probabilities
+            title = "softmax"
+            lines += ("d/d output = p:", *_probabilities(node, layers[-1]))
+        boxes.append((node.id, Box(kind, lines, title=title, op=node.op)))
         loss_boxes.append(node.id)
     if loss_boxes:
-        headers.append((tuple(loss_boxes), "max-margin loss"))
+        loss_name = "max-margin loss" if len(layers[-1]) == 1 else "cross-entropy loss"
+        headers.append((tuple(loss_boxes), loss_name))
     edges = []
     for node in order:
         key = owner[node.id]
@@ -243,11 +272,8 @@ def _summarised(
         ("input", "input"),
         ("parameter", f"parameters of a neuron: n weights + bias, {summary}"),
         ("computed", f"computed: a neuron {formula}, an operation"),
-        *(
-            (("constant", "constant"), ("output", "loss"))
-            if loss_boxes
-            else (("output", "output"),)
-        ),
+        *((("constant", "constant"),) if any(box.kind == "constant" for _, box in boxes) else ()),
+        ("output", "loss" if loss_boxes else "output"),
     ]
     return Picture(tuple(boxes), tuple(edges), tuple(legend), tuple(headers))
 
@@ -353,6 +379,15 @@ def _parameter_summary(parameters: Sequence[Value], grads: Gradients | None) -> 
         weights = parameters[:-1]
         return count, f"‖w‖ {format_number(math.sqrt(sum(p.data * p.data for p in weights)))}"
     return count, f"‖∇‖ {format_number(math.sqrt(sum(grads[p] ** 2 for p in parameters)))}"
+
+
+def _probabilities(node: Value, outputs: Sequence[Value]) -> tuple[str, ...]:
+    """A line per output: its softmax probability, the logsumexp node's local derivative."""
+    places = {value.id: place for place, value in enumerate(outputs)}
+    return tuple(
+        f"{places.get(value.id, '?')}: {format_number(local)}"
+        for value, local in zip(node.inputs, node.local_gradients)
+    )
 
 
 def _data_and_grad(node: Value, grads: Gradients | None) -> tuple[str, ...]:

@@ -13,11 +13,19 @@ Each function draws on the ``Axes`` you pass, or on a new figure, and returns th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from matplotlib.axes import Axes
 
 from mgfunc.datasets import Dataset
 from mgfunc.nn import MLP
-from mgfunc.plot_data import accuracy_history, dataset_points, decision_boundary, loss_history
+from mgfunc.plot_data import (
+    MetricRow,
+    accuracy_history,
+    dataset_points,
+    decision_boundary,
+    loss_history,
+)
 from mgfunc.plots._common import (
     SQUARE_FIGSIZE,
     WIDE_FIGSIZE,
@@ -71,32 +79,13 @@ def plot_loss(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
     Raises:
         InvalidTypeError: ``run`` is not a TrainingRun or ``ax`` is not an Axes.
     """
-    rows = loss_history(run)
-    axes = new_axes(ax, WIDE_FIGSIZE)
-    for metric, style in (
-        ("total", "-"),
-        ("data", "--"),
-        ("regularization", ":"),
-        ("validation", "-."),
-    ):
-        picked = [row for row in rows if row.metric == metric]
-        if not picked:
-            continue
-        axes.plot(
-            [row.step for row in picked],
-            [row.value for row in picked],
-            style,
-            linewidth=2,
-            label=f"{metric} loss",
-        )
-    axes.set_title(
-        "Training and validation loss" if run.config and run.config.validation else "Training loss"
+    return _metric_chart(
+        ax,
+        loss_history(run),
+        [(metric, style, None, f"{metric} loss") for metric, style in _LOSS_STYLES],
+        "Training and validation loss" if _validated(run) else "Training loss",
+        "loss",
     )
-    axes.set_xlabel("step")
-    axes.set_ylabel("loss")
-    axes.grid(alpha=0.3)
-    axes.legend(loc="best")
-    return axes
 
 
 def plot_accuracy(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
@@ -113,32 +102,17 @@ def plot_accuracy(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
     Raises:
         InvalidTypeError: ``run`` is not a TrainingRun or ``ax`` is not an Axes.
     """
-    rows = accuracy_history(run)
-    axes = new_axes(ax, WIDE_FIGSIZE)
-    for metric, colour, style in (
-        ("accuracy", "#1a9850", "-"),
-        ("validation accuracy", "#762a83", "-."),
-    ):
-        picked = [row for row in rows if row.metric == metric]
-        if picked:
-            axes.plot(
-                [row.step for row in picked],
-                [row.value for row in picked],
-                style,
-                color=colour,
-                linewidth=2,
-                label=metric,
-            )
-    axes.set_ylim(-2.0, 102.0)
-    axes.set_title(
-        "Training and validation accuracy"
-        if run.config and run.config.validation
-        else "Training accuracy"
+    axes = _metric_chart(
+        ax,
+        accuracy_history(run),
+        [
+            ("accuracy", "-", "#1a9850", "accuracy"),
+            ("validation accuracy", "-.", "#762a83", "validation accuracy"),
+        ],
+        "Training and validation accuracy" if _validated(run) else "Training accuracy",
+        "accuracy (%)",
     )
-    axes.set_xlabel("step")
-    axes.set_ylabel("accuracy (%)")
-    axes.grid(alpha=0.3)
-    axes.legend(loc="best")
+    axes.set_ylim(-2.0, 102.0)
     return axes
 
 
@@ -183,3 +157,40 @@ def plot_decision_boundary(
     axes.set_ylabel("y")
     axes.legend(loc="upper right")
     return axes
+
+
+_LOSS_STYLES = (("total", "-"), ("data", "--"), ("regularization", ":"), ("validation", "-."))
+
+
+def _metric_chart(
+    ax: Axes | None,
+    rows: Sequence[MetricRow],
+    curves: Sequence[tuple[str, str, str | None, str]],
+    title: str,
+    ylabel: str,
+) -> Axes:
+    """Metrics against the step on ``ax`` or a new 8 x 4 inch figure: a line for each
+    ``(metric, line style, colour or None for the next default, legend label)`` that the rows
+    hold, with a grid and a legend."""
+    axes = new_axes(ax, WIDE_FIGSIZE)
+    for metric, style, colour, label in curves:
+        picked = [row for row in rows if row.metric == metric]
+        if picked:
+            axes.plot(
+                [row.step for row in picked],
+                [row.value for row in picked],
+                style,
+                color=colour,
+                linewidth=2,
+                label=label,
+            )
+    axes.set_title(title)
+    axes.set_xlabel("step")
+    axes.set_ylabel(ylabel)
+    axes.grid(alpha=0.3)
+    axes.legend(loc="best")
+    return axes
+
+
+def _validated(run: TrainingRun) -> bool:
+    return bool(run.config and run.config.validation)

@@ -147,17 +147,21 @@ def plot_datapoint_graph(
     neuron is one box: its parameters summarised in an orange cell (``16 w + b`` and the norm
     of their gradients, or of the weights without gradients), then the data and gradient of its
     output; its circle shows the hidden layers' activation (``relu``) or ``Σ`` (the weighted
-    sum alone, in the last layer). With a ``target``, the point's max-margin loss
-    ``relu(1 - target * score)`` follows (the demo's loss for one point, without
-    regularisation) and every gradient is d loss / d node, from :func:`mgfunc.backward`;
-    without one, a one-output model shows d score / d node and a model with several outputs
-    shows data only. Inputs, parameters, computed nodes, constants and the loss have their own
-    colours, explained in a legend.
+    sum alone, in the last layer). With a ``target``, the point's loss follows (without
+    regularisation) and every gradient is d loss / d node, from :func:`mgfunc.backward`: for
+    a one-output model the max-margin loss ``relu(1 - target * score)`` (the demo's), for a
+    model with one output per class the softmax cross-entropy ``logsumexp(outputs) -
+    outputs[target]`` (:func:`mgfunc.losses.cross_entropy`'s), whose ``softmax`` box lists its
+    local derivatives: the probability of each class. Without a target, a one-output model
+    shows d score / d node and a model with several outputs shows data only. Inputs,
+    parameters, computed nodes, constants and the loss have their own colours, explained in a
+    legend.
 
     Args:
         model: an MLP whose inputs and layers are each at most :data:`MAX_LAYER_WIDTH` wide.
         point: ``model.nin`` real numbers (a list, tuple or numpy array).
-        target: None, or the point's label, -1.0 or 1.0, for a one-output model.
+        target: None; for a one-output model the point's label, -1.0 or 1.0; for a model
+            with several outputs its class index, 0 to ``model.nout - 1``.
         ax: the Axes to draw on; None makes a new figure sized to the graph, 9-point text.
         direction: ``"LR"`` (inputs on the left) or ``"TB"`` (inputs on top).
 
@@ -167,7 +171,7 @@ def plot_datapoint_graph(
     Raises:
         InvalidTypeError: an argument has the wrong type.
         InvalidValueError: ``point`` has the wrong length or a non-finite number, ``target``
-            is not -1.0 or 1.0 or is given for a model with several outputs, a layer is wider
+            is not -1.0 or 1.0 (one output) or not a class index (several), a layer is wider
             than :data:`MAX_LAYER_WIDTH`, or ``direction`` is not ``"LR"`` or ``"TB"``.
 
     >>> from mgfunc.nn import MLP
@@ -176,6 +180,9 @@ def plot_datapoint_graph(
     5
     >>> [text.get_text() for text in ax.get_legend().get_texts()][:2]
     ['input', 'parameters of a neuron: n weights + bias, ‖∇‖ their gradient norm']
+    >>> ax = plot_datapoint_graph(MLP.create(2, [4, 3], seed=0), [0.5, -1.0], target=2)
+    >>> [text.get_text() for text in ax.texts if text.get_text().startswith("One")][0][-35:]
+    'loss 0.9041, grad = d loss / d node'
     """
     if not isinstance(model, MLP):
         raise InvalidTypeError(
@@ -213,18 +220,22 @@ def _point(point: object, width: int) -> tuple[float, ...]:
 def _target(target: object, outputs: int) -> float | None:
     if target is None:
         return None
-    label = real_number(target, "target", example="1.0")
-    if label not in (-1.0, 1.0):
+    if outputs == 1:
+        label = real_number(target, "target", example="1.0")
+        if label not in (-1.0, 1.0):
+            raise InvalidValueError(
+                f"target must be -1.0 or 1.0 (the point's label, for a model with one "
+                f"output), got {target!r}; or pass None to draw the model's output alone"
+            )
+        return label
+    index = real_number(target, "target", example="0")
+    if not (index.is_integer() and 0 <= index < outputs):
         raise InvalidValueError(
-            f"target must be -1.0 or 1.0 (the point's label), got {target!r}; "
-            "or pass None to draw the model's output alone"
+            f"target must be a class index from 0 to {outputs - 1} (the point's class, for a "
+            f"model with {outputs} outputs), got {target!r}; or pass None to draw the "
+            "outputs alone"
         )
-    if outputs != 1:
-        raise InvalidValueError(
-            f"target needs a model with one output (the score), this one has {outputs}; "
-            "pass target=None to draw its outputs"
-        )
-    return label
+    return index
 
 
 def _check_direction(direction: object) -> None:

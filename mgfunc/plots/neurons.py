@@ -4,7 +4,7 @@ model's decision boundary, as TensorFlow Playground shows a network learning.
 Each map is a small heatmap of one neuron as a function of the input point (x, y): white
 where it outputs 0, orange below, purple above, each map on its own symmetric scale (its
 range is in its title). A ReLU neuron that is white everywhere is dead: it outputs 0 at
-every point of the plane. The numbers come from :func:`mgfunc.plot_data.neuron_grid`.
+every point of the plane. The numbers are those of :func:`mgfunc.plot_data.neuron_grid`.
 
 >>> from mgfunc.datasets import moons
 >>> from mgfunc.nn import MLP
@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import TypeVar, overload
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure, SubFigure
 from matplotlib.image import AxesImage
@@ -28,14 +29,15 @@ from mgfunc._checks import describe, whole_number
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.nn import MLP, Layer
-from mgfunc.plot_data import NeuronGrid, neuron_grid
 from mgfunc.plots._common import (
     DPI,
     boundary_image,
+    class_color,
     fill_boundary,
     scatter_classes,
     set_boundary_limits,
 )
+from mgfunc.plots._grid import GridOutputs, grid_outputs
 
 __all__ = ["MAX_NEURON_MAPS", "plot_neurons"]
 
@@ -112,20 +114,20 @@ def plot_neurons(
             :func:`plot_decision_boundary`) or with more than :data:`MAX_NEURON_MAPS` hidden
             neurons, a bad ``columns``; see also :func:`mgfunc.plot_data.decision_boundary`.
     """
-    hidden = _hidden_layers(model)
+    hidden = hidden_layers(model)
     wrap = whole_number(columns, "columns", least=1, example="8")
     if figure is not None and not isinstance(figure, (Figure, SubFigure)):
         raise InvalidTypeError(
             f"figure must be a matplotlib Figure or SubFigure or None, got {describe(figure)}; "
             "pass for example fig.subfigures(1, 2)[0], or None for a new figure"
         )
-    grid = neuron_grid(model, dataset, h=h, padding=padding)
+    grid = grid_outputs(model, dataset, h, padding)
     canvas = figure if figure is not None else _new_figure(hidden, wrap)
     halves = canvas.add_gridspec(1, 2, width_ratios=_width_ratios(hidden, wrap))
     maps, output = canvas.add_subfigure(halves[0]), canvas.add_subfigure(halves[1])
     draw_neuron_maps(maps, hidden, grid, dataset, wrap)
     axes = output.add_subplot()
-    image = boundary_image(grid.xs, grid.ys, grid.predicted(), model, dataset, h)
+    image = boundary_image(grid.xs, grid.ys, grid.classes(), model, dataset, h)
     fill_boundary(axes, image)
     scatter_classes(axes, dataset)
     set_boundary_limits(axes, image)
@@ -140,7 +142,7 @@ def plot_neurons(
 def draw_neuron_maps(
     canvas: Figure | SubFigure,
     hidden: Sequence[Layer],
-    grid: NeuronGrid,
+    grid: GridOutputs,
     dataset: Dataset,
     columns: int,
 ) -> list[AxesImage]:
@@ -161,11 +163,10 @@ def draw_neuron_maps(
     return images
 
 
-def update_neuron_maps(images: Sequence[AxesImage], grid: NeuronGrid) -> None:
-    """Show ``grid``'s hidden neurons on maps drawn by :func:`draw_neuron_maps`, in place."""
-    outputs = [values for layer in grid.layers[:-1] for values in layer]
-    for image, values in zip(images, outputs):
-        array = _as_array(values, grid)
+def update_neuron_maps(images: Sequence[AxesImage], hidden: Sequence[np.ndarray]) -> None:
+    """Show other outputs of the hidden neurons (:attr:`GridOutputs.hidden`) on maps drawn by
+    :func:`draw_neuron_maps`, in place."""
+    for image, array in zip(images, hidden):
         image.set_data(array)
         image.set_clim(*_limits(array))
         if image.axes is not None:
@@ -173,35 +174,32 @@ def update_neuron_maps(images: Sequence[AxesImage], grid: NeuronGrid) -> None:
 
 
 def _neuron_map(
-    axes: Axes, grid: NeuronGrid, layer: int, neuron: int, dataset: Dataset
+    axes: Axes, grid: GridOutputs, layer: int, neuron: int, dataset: Dataset
 ) -> AxesImage:
-    array = _as_array(grid.layers[layer][neuron], grid)
-    half_x = _half_step(grid.xs)
-    half_y = _half_step(grid.ys)
+    array = grid.layers[layer][neuron]
     gid = f"neuron-{layer}-{neuron}"
     image = axes.imshow(
         array,
         origin="lower",
-        extent=(
-            grid.xs[0] - half_x,
-            grid.xs[-1] + half_x,
-            grid.ys[0] - half_y,
-            grid.ys[-1] + half_y,
-        ),
+        extent=grid.extent,
         cmap=_COLORMAP,
         interpolation="bilinear",
         gid=gid,
     )
     image.set_clim(*_limits(array))
-    scatter_classes(axes, dataset, size=2.0)
+    axes.scatter(  # one collection for all classes: the animation draws it every frame
+        [point.x for point in dataset.points],
+        [point.y for point in dataset.points],
+        s=2.0,
+        c=[class_color(point.label) for point in dataset.points],
+        edgecolors="black",
+        linewidths=0.2,
+        zorder=3,
+    )
     axes.set_xticks([])
     axes.set_yticks([])
     axes.set_title(_map_title(gid, array), fontsize=6, pad=2)
     return image
-
-
-def _as_array(values: Sequence[float], grid: NeuronGrid) -> np.ndarray:
-    return np.asarray(values, dtype=float).reshape(len(grid.ys), len(grid.xs))
 
 
 def _limits(array: np.ndarray) -> tuple[float, float]:
@@ -218,17 +216,13 @@ def _map_title(gid: str, array: np.ndarray) -> str:
     return f"{neuron}: dead" if low == high == 0.0 else f"{neuron}: {low:.2g} to {high:.2g}"
 
 
-def _half_step(axis: Sequence[float]) -> float:
-    return (axis[1] - axis[0]) / 2 if len(axis) >= 2 else 0.5
-
-
 def _describe(layer: Layer) -> str:
     kinds = {neuron.activation if neuron.nonlinear else "linear" for neuron in layer.neurons}
     kind = kinds.pop() if len(kinds) == 1 else "mixed"
     return f"{layer.nout} {kind} neuron{'s' if layer.nout != 1 else ''}"
 
 
-def _hidden_layers(model: object) -> tuple[Layer, ...]:
+def hidden_layers(model: object) -> tuple[Layer, ...]:
     if not isinstance(model, MLP):
         raise InvalidTypeError(
             f"model must be an MLP, got {describe(model)}; "
@@ -254,8 +248,18 @@ def _width_ratios(hidden: Sequence[Layer], columns: int) -> tuple[float, float]:
     return (wide * _MAP_INCHES, _BOUNDARY_INCHES)
 
 
-def _new_figure(hidden: Sequence[Layer], columns: int) -> Figure:
+def maps_height(hidden: Sequence[Layer], columns: int) -> float:
+    """Inches the maps of ``hidden`` take, ``columns`` to a row, with the layers' titles."""
     rows = sum(math.ceil(layer.nout / columns) for layer in hidden)
-    height = max(_BOUNDARY_INCHES, rows * _MAP_INCHES + len(hidden) * _LAYER_TITLE_INCHES)
+    return rows * _MAP_INCHES + len(hidden) * _LAYER_TITLE_INCHES
+
+
+def map_artists(image: AxesImage) -> list[Artist]:
+    """What changes on a neuron map from one model to the next: the map and its title."""
+    return [image] if image.axes is None else [image, image.axes.title]
+
+
+def _new_figure(hidden: Sequence[Layer], columns: int) -> Figure:
+    height = max(_BOUNDARY_INCHES, maps_height(hidden, columns))
     width = sum(_width_ratios(hidden, columns)) + 0.3
     return Figure(figsize=(width, height), dpi=DPI, layout="constrained")
