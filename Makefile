@@ -46,10 +46,14 @@ docs: $(DEV)
 bench: $(DEV)
 	$(BIN)/python benchmarks/bench_demo.py
 
-# The sdist and the wheel, in dist/ (emptied first, so it holds exactly one release).
+# The sdist and the wheel, in dist/ (emptied first, so it holds exactly one release; the old
+# build metadata goes too, since setuptools would otherwise add the files it lists to the sdist),
+# then the release check on those very files: tests/test_wheel.py installs the wheel and the
+# unpacked sdist into clean environments and runs a smoke test in each.
 dist: $(DEV)
-	rm -rf dist
+	rm -rf dist build mgfunc.egg-info
 	$(BIN)/python -m build --outdir dist .
+	MGFUNC_DIST=dist $(BIN)/python -m pytest -q -p no:cacheprovider tests/test_wheel.py
 
 clean:
 	rm -rf $(VENV) $(OUT) dist build .mypy_cache .pytest_cache .ruff_cache .hypothesis

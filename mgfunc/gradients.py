@@ -5,12 +5,15 @@
 >>> grads = backward(x * x)
 >>> grads[x], grads[unused], x in grads, unused in grads
 (6.0, 0.0, True, False)
+>>> grads.get(unused, None) is None
+True
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
+from typing import TypeVar, overload
 
 import attrs
 
@@ -19,6 +22,8 @@ from mgfunc.errors import InvalidTypeError
 from mgfunc.value import Value
 
 __all__ = ["Gradients"]
+
+_Default = TypeVar("_Default")
 
 
 def _read_only(table: Mapping[Value, float]) -> Mapping[Value, float]:
@@ -36,10 +41,16 @@ def _read_only(table: Mapping[Value, float]) -> Mapping[Value, float]:
 class Gradients(Mapping[Value, float]):
     """A read-only table from every node of one graph to d output / d node.
 
-    ``grads[x]`` is the gradient of the output with respect to ``x``; a Value outside the graph
-    has gradient 0.0 (it does not affect the output), and ``x in grads`` tells the two apart.
-    Iteration yields the graph's nodes from the output back to the leaves. The table cannot be
-    changed: it has no setters, and its attributes refuse assignment.
+    It is a :class:`collections.abc.Mapping` from the graph's nodes to their gradients, and
+    behaves as one: ``x in grads``, ``len``, iteration (the graph's nodes, from the output back
+    to the leaves), ``keys()``, ``values()``, ``items()``, ``get(x, default)`` (``default`` for
+    a Value outside the graph) and ``==`` (equal when both map the same nodes to the same
+    gradients, as two dicts compare). The table cannot be changed: it has no setters, and its
+    attributes refuse assignment.
+
+    One deliberate difference from a dict: ``grads[x]`` for a Value ``x`` outside the graph is
+    0.0, not a ``KeyError``, because that is its gradient (it does not affect the output).
+    ``x in grads`` and ``grads.get(x, default)`` tell the two cases apart.
 
     Args:
         table: the gradients by node; wrapped read-only, so do not keep a writable alias.
@@ -64,6 +75,24 @@ class Gradients(Mapping[Value, float]):
                 "pass a Value such as a parameter or an input of the graph"
             )
         return self._table.get(node, 0.0)
+
+    @overload
+    def get(self, node: Value, /) -> float | None: ...
+    @overload
+    def get(self, node: Value, /, default: float | _Default) -> float | _Default: ...
+    def get(self, node: object, /, default: object = None) -> object:
+        """``grads[node]`` if ``node`` is in the graph, else ``default`` (None unless given).
+
+        As ``Mapping.get``: unlike ``grads[node]``, a Value outside the graph gives
+        ``default``, not 0.0, and so does anything that is not a Value.
+
+        >>> from mgfunc import Value, backward
+        >>> x, unused = Value(3.0), Value(1.0)
+        >>> grads = backward(x * x)
+        >>> grads.get(x), grads.get(unused), grads.get(unused, 0.0)
+        (6.0, None, 0.0)
+        """
+        return self._table.get(node, default) if isinstance(node, Value) else default
 
     def __contains__(self, node: object) -> bool:
         return isinstance(node, Value) and node in self._table

@@ -35,6 +35,7 @@ import attrs
 
 from mgfunc._checks import Numbers, Rows, as_sequence, real_number, rows_of_numbers
 from mgfunc._frozen import immutable
+from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.nn import MLP, forward_rows
 from mgfunc.value import Value, logsumexp, sum_of_squares, sum_values
@@ -44,6 +45,7 @@ __all__ = [
     "Loss",
     "LossFunction",
     "MaxMarginLoss",
+    "accuracy",
     "cross_entropy",
     "logistic",
     "max_margin",
@@ -228,6 +230,65 @@ def mse(
     scores = [outputs[0] for outputs in forward_rows(model, rows)]
     losses = [(score - target) ** 2 for score, target in zip(scores, values)]
     return _record(model, losses, strength, _sign_agreement(scores, values))
+
+
+def accuracy(model: MLP, dataset: Dataset) -> float:
+    """The share of ``dataset``'s points whose class ``model`` predicts: a float in [0, 1].
+
+    The prediction is :meth:`mgfunc.nn.MLP.predict`'s: for one output, a positive score is
+    class 1; for K outputs, the largest. So it equals the ``accuracy`` the losses report (and a
+    training run's history, whose last ``accuracy`` is ``run.final_accuracy``), without
+    building a graph.
+
+    Args:
+        model: an MLP of ``dataset``'s width (2 inputs), with one output for two classes or
+            one output per class.
+        dataset: the labelled points (at least one).
+
+    Returns:
+        The fraction of points predicted right.
+
+    Raises:
+        InvalidTypeError: ``model`` is not an MLP or ``dataset`` not a Dataset.
+        InvalidValueError: the dataset is empty, the model takes another number of inputs or
+            has too few outputs for the dataset's classes, or an output is not finite.
+
+    >>> from mgfunc.datasets import moons
+    >>> from mgfunc.nn import MLP
+    >>> data, model = moons(20, seed=1), MLP.create(2, [4, 1], seed=1)
+    >>> accuracy(model, data) == max_margin(model, data.xs, data.ys).accuracy
+    True
+    """
+    if not isinstance(model, MLP):
+        raise InvalidTypeError(
+            f"model must be an MLP, got {type(model).__name__}; build one with MLP.create"
+        )
+    if not isinstance(dataset, Dataset):
+        raise InvalidTypeError(
+            f"dataset must be a Dataset, got {type(dataset).__name__}; make one with "
+            "mgfunc.datasets.from_arrays(xs, labels)"
+        )
+    if not dataset.points:
+        raise InvalidValueError("dataset has no points; pass a dataset with at least one")
+    if model.nin != 2:
+        raise InvalidValueError(
+            f"model takes {model.nin} inputs but dataset's points have 2 coordinates; pass a "
+            "model made with MLP.create(2, ...)"
+        )
+    if model.nout == 1 and dataset.classes > 2:
+        raise InvalidValueError(
+            f"dataset has {dataset.classes} classes, but the model has one output (a score "
+            f"for two classes); pass a model with one output per class, e.g. "
+            f"MLP.create(2, [16, {dataset.classes}])"
+        )
+    if 1 < model.nout < dataset.classes:
+        raise InvalidValueError(
+            f"dataset has {dataset.classes} classes, but the model has {model.nout} outputs; "
+            f"pass a model with one output per class, e.g. MLP.create(2, [16, {dataset.classes}])"
+        )
+    predicted = model.predict(dataset.xs)
+    correct = sum(guess == label for guess, label in zip(predicted, dataset.labels))
+    return correct / len(predicted)
 
 
 LOSSES: dict[str, LossFunction] = {

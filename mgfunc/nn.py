@@ -443,6 +443,46 @@ class MLP:
             outputs.extend(zip(*columns))
         return tuple(outputs)
 
+    def predict(self, rows: Rows) -> tuple[int, ...]:
+        """The predicted class of every row: what the losses' ``accuracy`` counts as a guess.
+
+        A one-output model predicts class 1 where its score is positive and class 0 elsewhere
+        (the -1.0 / 1.0 labels' classes); a model of K outputs predicts the index of its
+        largest output (the first one, on a tie). The outputs are those of
+        :meth:`evaluate_many`, so they are exactly the numbers of a forward pass.
+
+        Args:
+            rows: the points, each a sequence of ``nin`` finite real numbers (a list of rows,
+                a 2-d numpy array, or a pandas DataFrame of ``nin`` columns).
+
+        Returns:
+            One class index per row, in the order of ``rows``.
+
+        Raises:
+            InvalidTypeError: ``rows`` is not rows of numbers.
+            InvalidValueError: a row has the wrong width or a non-finite number, or the
+                model's output for a row is not finite (no class can be read from it).
+
+        >>> model = MLP.create(2, [4, 3], seed=0)
+        >>> classes = model.predict([(0.5, -1.0), (2.0, 0.25)])
+        >>> len(classes), all(k in (0, 1, 2) for k in classes)
+        (2, True)
+        """
+        to_numpy = getattr(rows, "to_numpy", None)  # a pandas DataFrame
+        table = to_numpy() if callable(to_numpy) else rows
+        predicted = []
+        for index, outputs in enumerate(self.evaluate_many(table)):
+            if not all(map(math.isfinite, outputs)):
+                raise InvalidValueError(
+                    f"the model's output for rows[{index}] is {outputs}, not finite, so it "
+                    "predicts no class; the model's parameters are too large (a diverged run?)"
+                )
+            if len(outputs) == 1:
+                predicted.append(int(outputs[0] > 0.0))
+            else:
+                predicted.append(outputs.index(max(outputs)))
+        return tuple(predicted)
+
     def parameters(self) -> tuple[Value, ...]:
         """Every parameter, layer by layer."""
         return tuple(chain.from_iterable([layer.parameters() for layer in self.layers]))

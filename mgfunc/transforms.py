@@ -468,12 +468,18 @@ def value_and_grad(
 # Forward mode, pullbacks, and the matrices built from them.
 
 
-def _numbers(values: object, argument: str, count: int | None = None) -> tuple[Value | float, ...]:
+def _numbers(
+    values: object, argument: str, count: int | None = None, *, nonempty: bool = False
+) -> tuple[Value | float, ...]:
     """A tuple of Values and finite numbers (tangents, cotangents, vectors, primals)."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
         raise InvalidTypeError(
             f"{argument} must be a sequence of numbers or Values, got {describe(values)}; "
             "pass a tuple such as (1.0, 0.0)"
+        )
+    if nonempty and not values:
+        raise InvalidValueError(
+            f"{argument} is empty; pass one number per argument of f, such as (1.0, 0.0)"
         )
     if count is not None and len(values) != count:
         raise InvalidValueError(
@@ -554,7 +560,7 @@ def jvp(
     ((0.0, 1.0), (0.0, 1.0))
     """
     function, signature = _make(f, "jvp")
-    arguments = _numbers(primals, "primals")
+    arguments = _numbers(primals, "primals", nonempty=True)
     direction = _numbers(tangents, "tangents", len(arguments))
     _check_arity(signature, len(arguments))
     symbolic = _symbolic(arguments, direction)
@@ -779,7 +785,7 @@ class HessianVectorProduct(_Transform):
     def __call__(
         self, primals: Sequence[Value | float], vector: Sequence[Value | float]
     ) -> tuple[Value | float, ...]:
-        arguments = _numbers(primals, "primals")
+        arguments = _numbers(primals, "primals", nonempty=True)
         direction = _numbers(vector, "vector", len(arguments))
         _check_arity(self.signature, len(arguments))
         if _symbolic(arguments, direction):

@@ -78,6 +78,28 @@ def test_the_table_is_a_read_only_mapping() -> None:
         _ = grads["x"]  # type: ignore[index]
 
 
+def test_the_table_keeps_the_mapping_contract() -> None:
+    # What any code written for a Mapping expects: get honours its default, and keys, values,
+    # items and == agree with a dict of the same entries.
+    x, y = warmup()
+    stranger = Value(1.0)
+    grads = backward(y)
+    table = dict(grads.items())
+    assert grads.get(x) == grads.get(x, -1.0) == 46.0
+    assert grads.get(stranger) is None
+    assert grads.get(stranger, -1.0) == -1.0
+    assert grads.get("x", "absent") == "absent"  # type: ignore[call-overload]
+    assert list(grads.keys()) == list(table) == list(grads)
+    assert list(grads.values()) == [grads[node] for node in grads]
+    assert grads == table and table == grads and grads == Gradients(table)
+    assert grads != {**table, stranger: 0.0}  # one more entry: a Mapping compares entries
+    assert grads != backward(warmup()[1])  # another graph: other nodes
+    # The one deliberate difference from a dict: indexing gives the gradient, 0.0.
+    assert grads[stranger] == 0.0
+    with pytest.raises(KeyError):
+        _ = table[stranger]
+
+
 def test_a_table_built_from_a_dict_does_not_alias_it() -> None:
     x = Value(1.0)
     source = {x: 2.0}

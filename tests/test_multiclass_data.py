@@ -78,7 +78,7 @@ def test_from_arrays_takes_lists_tuples_and_both_label_forms() -> None:
     signs = from_arrays(tuple(map(tuple, rows)), (-1.0, 1.0, 1.0))
     assert indices.points == signs.points and indices.classes == 2
     assert from_arrays(rows, [0.0, 2.0, 1.0]).classes == 3
-    assert from_arrays(rows, [0, 0, 0], name="mine").metadata["name"] == "mine"
+    assert from_arrays(rows, [0, 1, 0], name="mine").metadata["name"] == "mine"
 
 
 @pytest.mark.parametrize(

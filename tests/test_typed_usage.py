@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -68,6 +71,13 @@ USER_SCRIPT = textwrap.dedent(
     longer: TrainingRun = resume(three_run, parts[0], steps=1, validation=parts[1])
     val_loss: float | None = longer.history[0].val_loss
     total_lse: Value = logsumexp([x, y])
+
+    # v0.3, everyday use: predictions, accuracy, datasets with classes said out loud.
+    from mgfunc.losses import accuracy as accuracy_of
+
+    predicted: tuple[int, ...] = three.predict(points)
+    share: float = accuracy_of(three, mine)
+    part: Dataset = from_arrays(points, [0, 3, 3], classes=4)
     """
 )
 
@@ -92,3 +102,60 @@ def test_a_wrong_user_script_fails_mypy_strict(tmp_path: Path) -> None:
     assert status == 1
     assert 'Incompatible types in assignment (expression has type "float"' in output
     assert "tuple[float, ...]" in output
+
+
+# The user's own folder: mypy runs as a user runs it, as a program from outside the repository,
+# so it finds mgfunc only through the install (above, mypy runs in this process from the
+# repository, where mgfunc is found as a folder).
+ROOT = Path(__file__).resolve().parent.parent
+CORRECT_SCRIPT = textwrap.dedent(
+    """
+    from mgfunc import Value, backward
+    from mgfunc.datasets import moons
+    from mgfunc.nn import MLP
+
+    x = Value(3.0)
+    slope: float = backward(x * x)[x]
+    from mgfunc.losses import accuracy
+
+    model = MLP.create(2, [4, 1], seed=0)
+    classes: tuple[int, ...] = model.predict(moons(10).xs)
+    share: float = accuracy(model, moons(10))
+    """
+)
+
+
+def mypy_from_outside(folder: Path, source: str) -> subprocess.CompletedProcess[str]:
+    """The installed ``mypy --strict`` on ``source``, run from ``folder`` as a user would."""
+    assert not folder.resolve().is_relative_to(ROOT), f"{folder} is inside the repository"
+    (folder / "my_script.py").write_text(source)
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"PYTHONPATH", "MYPYPATH", "PYTHONHOME"}
+    }
+    return subprocess.run(
+        [Path(sys.executable).parent / "mypy", "--strict", "--no-incremental", "my_script.py"],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_mypy_finds_the_editable_install_from_the_users_own_folder(tmp_path: Path) -> None:
+    # The development install is `pip install -e '.[dev]'`, the same editable install as
+    # `pip install -e .` and `make demo`. An import hook (setuptools' default for this layout)
+    # is invisible to mypy: it reported "Cannot find implementation or library stub".
+    result = mypy_from_outside(tmp_path, CORRECT_SCRIPT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success" in result.stdout
+
+
+def test_mypy_from_the_users_own_folder_catches_a_type_error(tmp_path: Path) -> None:
+    wrong = CORRECT_SCRIPT + '\nwrong = Value(1.0).data + "x"\n'
+    result = mypy_from_outside(tmp_path, wrong)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert 'Unsupported operand types for + ("float" and "str")' in result.stdout
+    assert "Cannot find implementation" not in result.stdout

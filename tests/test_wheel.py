@@ -96,14 +96,19 @@ def artefacts(tmp_path_factory: pytest.TempPathFactory) -> Artefacts:
     """The sdist, and the wheel built from it, as ``make dist`` builds them.
 
     Built without an isolated environment (the development install has the build backend),
-    so no download is needed and it takes about two seconds.
+    so no download is needed and it takes about two seconds. ``make dist`` sets
+    ``MGFUNC_DIST`` to its output folder, so that these checks run on the very files it built.
     """
-    out = tmp_path_factory.mktemp("dist")
-    run(
-        [sys.executable, "-m", "build", "--no-isolation", "--outdir", out, ROOT],
-        "building the sdist and wheel (python -m build)",
-        cwd=ROOT,
-    )
+    given = os.environ.get("MGFUNC_DIST")
+    if given:
+        out = Path(given).resolve()
+    else:
+        out = tmp_path_factory.mktemp("dist")
+        run(
+            [sys.executable, "-m", "build", "--no-isolation", "--outdir", out, ROOT],
+            "building the sdist and wheel (python -m build)",
+            cwd=ROOT,
+        )
     wheels, sdists = sorted(out.glob("*.whl")), sorted(out.glob("*.tar.gz"))
     assert len(wheels) == 1 and len(sdists) == 1, f"expected one wheel and one sdist in {out}"
     return Artefacts(wheel=wheels[0], sdist=sdists[0])
@@ -145,6 +150,50 @@ def installed(artefacts: Artefacts, tmp_path_factory: pytest.TempPathFactory) ->
     )
 
 
+def new_environment(base: Path) -> Path:
+    """A new virtual environment without pip (the development pip installs into it); its python."""
+    venv = base / "venv"
+    run(
+        [sys.executable, "-m", "venv", "--without-pip", venv],
+        "creating a virtual environment",
+        cwd=base,
+    )
+    return venv / "bin" / "python"
+
+
+def install(python: Path, what: Sequence[str | Path], description: str, cwd: Path) -> None:
+    """``pip install`` into ``python``'s environment; skip if the index is out of reach (not CI)."""
+    command = (sys.executable, "-m", "pip", "--python", python, "install", "--quiet", *what)
+    completed = execute(command, cwd=cwd)
+    if completed.returncode != 0:
+        if not os.environ.get("CI") and not _index_reachable():
+            pytest.skip(
+                f"pypi.org is unreachable, so {description} cannot get its dependencies; CI "
+                "(with CI set) runs these checks"
+            )
+        pytest.fail(_describe_failure(description, command, completed), pytrace=False)
+
+
+# What the sdist must hold beyond the package: the files its own tests, docs and commands read
+# (tests/gradcheck.py, which the tests import; the guides, whose code blocks the tests run; the
+# notebooks, the docs site, the benchmarks and the typing stubs).
+SDIST_FOLDERS = ("tests", "guides", "notebooks", "docs", "benchmarks", "stubs")
+SDIST_FILES = ("pyproject.toml", "README.md", "LICENSE", "CHANGELOG.md", "Makefile", "mypy.ini")
+
+
+def project_files() -> set[str]:
+    """Every file of the folders the sdist must hold, as they are in the source tree."""
+    return {
+        path.relative_to(ROOT).as_posix()
+        for folder in SDIST_FOLDERS
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file()
+        and "__pycache__" not in path.parts
+        and ".ipynb_checkpoints" not in path.parts
+        and path.suffix != ".pyc"
+    }
+
+
 def source_files() -> set[str]:
     """Every file of the package in the source tree that a release must ship."""
     return {
@@ -183,6 +232,96 @@ def test_the_sdist_ships_every_module_and_py_typed(artefacts: Artefacts) -> None
     missing = sorted(source_files() - in_sdist)
     assert not missing, f"{artefacts.sdist.name} lacks {missing}"
     assert {"pyproject.toml", "README.md", "LICENSE"} <= in_sdist
+
+
+def test_the_sdist_holds_what_its_tests_and_docs_need(artefacts: Artefacts) -> None:
+    with tarfile.open(artefacts.sdist) as sdist:
+        names = sdist.getnames()
+    top = names[0].split("/")[0]
+    in_sdist = {name.removeprefix(f"{top}/") for name in names}
+    expected = project_files() | set(SDIST_FILES)
+    assert {"tests/gradcheck.py", "tests/__init__.py", "guides/getting_started.md"} <= expected
+    missing = sorted(expected - in_sdist)
+    assert not missing, f"{artefacts.sdist.name} lacks {missing}; list them in MANIFEST.in"
+
+
+@pytest.fixture(scope="module")
+def unpacked_sdist(artefacts: Artefacts, tmp_path_factory: pytest.TempPathFactory) -> Installed:
+    """The sdist unpacked, and installed from that folder into a new, clean environment.
+
+    The environment gets mgfunc (built from the unpacked sdist) with its dependencies, and
+    pytest and hypothesis to run the sdist's own tests; ``outside`` is the unpacked folder.
+    """
+    base = tmp_path_factory.mktemp("sdist")
+    with tarfile.open(artefacts.sdist) as sdist:
+        sdist.extractall(base / "unpacked", filter="data")
+    (folder,) = (base / "unpacked").iterdir()
+    python = new_environment(base)
+    install(
+        python,
+        [folder, "pytest", "hypothesis"],
+        "installing the unpacked sdist into a clean environment",
+        cwd=base,
+    )
+    return Installed(python=python, scripts=python.parent, site_packages=Path(), outside=folder)
+
+
+def test_the_unpacked_sdist_passes_its_own_smoke_test(unpacked_sdist: Installed) -> None:
+    # The sdist's own tests, run from the unpacked folder in the clean environment: the
+    # operations checked against finite differences (they import tests/gradcheck.py) and the
+    # getting-started guide's code blocks (they read guides/).
+    out = run(
+        [
+            unpacked_sdist.python,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_value.py",
+            "tests/test_backward.py",
+            "tests/test_guides.py::test_python_blocks_run[getting_started.md]",
+        ],
+        "the sdist's smoke test (pytest from the unpacked sdist)",
+        cwd=unpacked_sdist.outside,
+    )
+    summary = out.strip().splitlines()[-1]
+    assert " passed" in summary and "failed" not in summary and "error" not in summary, out
+
+
+def test_mypy_finds_an_editable_install_made_as_make_demo_makes_it(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    # `make demo` runs `pip install -e .` into a new environment without the development
+    # tools. The development mypy checks a script in a folder outside the repository against
+    # that environment (--python-executable), as a user's own mypy would.
+    base = tmp_path_factory.mktemp("editable")
+    python = new_environment(base)
+    install(python, ["-e", ROOT], "installing mgfunc in editable mode, as make demo does", base)
+    folder = base / "my_project"
+    folder.mkdir()
+    (folder / "my_script.py").write_text(
+        textwrap.dedent(
+            """
+            from mgfunc import Value, backward
+            from mgfunc.nn import MLP
+
+            x = Value(3.0)
+            slope: float = backward(x * x)[x]
+            model: MLP = MLP.create(2, [4, 1], seed=0)
+            wrong = Value(1.0).data + "x"
+            """
+        )
+    )
+    mypy = Path(sys.executable).parent / "mypy"
+    completed = execute(
+        [mypy, "--strict", "--no-incremental", "--python-executable", python, "my_script.py"],
+        cwd=folder,
+    )
+    assert "Cannot find implementation" not in completed.stdout, completed.stdout
+    assert completed.returncode == 1, completed.stdout + completed.stderr
+    assert 'Unsupported operand types for + ("float" and "str")' in completed.stdout
+    assert "Found 1 error in 1 file" in completed.stdout, completed.stdout
 
 
 def test_the_artefacts_carry_the_version_of_mgfunc_init(artefacts: Artefacts) -> None:
