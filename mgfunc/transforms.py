@@ -678,7 +678,10 @@ class _JacobianFunction(Protocol):
     def __call__(self, *args: Value | float) -> tuple[Value | float, ...]: ...
 
 
-class _JacobianRowsFunction(Protocol):
+class _MatrixFunction(Protocol):
+    """What ``jacobian`` (of a function of several outputs) and ``hessian`` return: rows of
+    floats on floats, rows of Values where an argument is a Value."""
+
     @overload
     def __call__(self, *args: float) -> tuple[tuple[float, ...], ...]: ...
     @overload
@@ -709,7 +712,7 @@ def _row(output: Value | float, call: _Call) -> tuple[Value | float, ...]:
 
 
 @overload
-def jacobian(f: Callable[..., Sequence[Value | float]]) -> _JacobianRowsFunction: ...
+def jacobian(f: Callable[..., Sequence[Value | float]]) -> _MatrixFunction: ...
 @overload
 def jacobian(f: Callable[..., Value | float]) -> _JacobianFunction: ...
 def jacobian(f: VectorFunction) -> object:
@@ -729,13 +732,6 @@ def jacobian(f: VectorFunction) -> object:
     """
     function, signature = _make(f, "jacobian")
     return Jacobian(function, signature)
-
-
-class _HessianFunction(Protocol):
-    @overload
-    def __call__(self, *args: float) -> tuple[tuple[float, ...], ...]: ...
-    @overload
-    def __call__(self, *args: Value | float) -> tuple[tuple[Value | float, ...], ...]: ...
 
 
 @immutable()
@@ -760,7 +756,7 @@ class Hessian(_Transform):
         return tuple(tuple(column.get(v, 0.0) for column in columns) for v in call.variables)
 
 
-def hessian(f: ScalarFunction) -> _HessianFunction:
+def hessian(f: ScalarFunction) -> _MatrixFunction:
     """The Hessian of ``f``: ``hessian(f)(*args)[i][j]`` is d2f / dx_i dx_j.
 
     On numbers it runs one forward-over-reverse pass per argument over one graph of ``f``.
@@ -769,7 +765,7 @@ def hessian(f: ScalarFunction) -> _HessianFunction:
     ((4.0, 6.0), (6.0, 0.0))
     """
     function, signature = _make(f, "hessian")
-    return cast(_HessianFunction, Hessian(function, signature))
+    return cast(_MatrixFunction, Hessian(function, signature))
 
 
 class _HessianVectorFunction(Protocol):
