@@ -13,9 +13,9 @@ temporary folder, with a timer around each of its parts:
   summary), the total minus the parts above.
 
 The timers wrap the names the command line calls (``train``, the ``plots`` module's functions,
-``_write_png`` for the PNG files), so the command runs exactly as a user runs it. Two variants: ``demo``
-(the default command) and ``demo --animate``. Times are CPU time of the worker process; the
-report gives each part's share of the total and its time over training's.
+``_write_png`` for the PNG files), so the command runs exactly as a user runs it. Two
+variants: ``demo`` (the default command) and ``demo --animate``. Times are CPU time of the
+worker process; the report gives each part's share of the total and its time over training's.
 """
 
 from __future__ import annotations
