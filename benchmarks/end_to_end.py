@@ -13,9 +13,9 @@ temporary folder, with a timer around each of its parts:
   summary), the total minus the parts above.
 
 The timers wrap the names the command line calls (``train``, the ``plots`` module's functions,
-``_save`` per file), so the command runs exactly as a user runs it. Two variants: ``demo``
-(the default command) and ``demo --animate``. Times are CPU time of the worker process; the
-report gives each part's share of the total and its time over training's.
+``_write_png`` for the PNG files), so the command runs exactly as a user runs it. Two
+variants: ``demo`` (the default command) and ``demo --animate``. Times are CPU time of the
+worker process; the report gives each part's share of the total and its time over training's.
 """
 
 from __future__ import annotations
@@ -85,13 +85,13 @@ def demo(options: Sequence[str], steps: int) -> dict[str, float]:
     names = vars(cli)  # the command line's globals: its calls go through these names
     names["train"] = timers.wrap("train", names["train"])
     names["plots"] = TimedModule(names["plots"], timers)
-    if "_save" in names:
-        save = names["_save"]
+    if "_write_png" in names:
+        save = names["_write_png"]
 
-        def timed_save(axes: object, path: Path) -> object:
-            return timers.wrap(f"write {path.name}", save)(axes, path)
+        def timed_save(drawn: object, path: Path) -> object:
+            return timers.wrap(f"write {path.name}", save)(drawn, path)
 
-        names["_save"] = timed_save
+        names["_write_png"] = timed_save
     with tempfile.TemporaryDirectory() as folder:
         arguments = ["demo", "--out", folder, "--quiet", "--steps", str(steps), *options]
         begun = clock()

@@ -23,6 +23,8 @@ from typing import NamedTuple
 
 Weights = list[list[list[float]]]
 Biases = list[list[float]]
+Traces = list[list[list[float]]]
+"""Every point's trace: each layer's outputs at the point, the point itself first."""
 
 
 def forward(weights: Weights, biases: Biases, point: Sequence[float]) -> list[list[float]]:
@@ -53,7 +55,7 @@ def loss(
     xs: Sequence[Sequence[float]],
     ys: Sequence[float],
     alpha: float,
-) -> tuple[float, float, list[list[list[float]]]]:
+) -> tuple[float, float, Traces]:
     """The demo's max-margin loss with L2 term: (total loss, accuracy, every point's trace).
 
     The floats are added in mgfunc's order: the hinge terms from 0.0 then times ``1 / n``, the
@@ -157,7 +159,7 @@ def forward_tanh(weights: Weights, biases: Biases, point: Sequence[float]) -> li
 
 def cross_entropy(
     weights: Weights, biases: Biases, xs: Sequence[Sequence[float]], labels: Sequence[int]
-) -> tuple[float, float, list[list[list[float]]], list[list[float]]]:
+) -> tuple[float, float, Traces, list[list[float]]]:
     """Mean softmax cross-entropy: (loss, accuracy, every point's trace, d loss_i / d logits).
 
     ``loss_i = logsumexp(logits) - logits[label]``, the log-sum-exp taken stably (the largest

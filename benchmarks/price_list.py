@@ -29,7 +29,8 @@ import sys
 from collections.abc import Callable, Sequence
 from operator import attrgetter
 
-from runs import ALPHA, OFFICIAL_SEED, clock
+import floor
+from runs import ALPHA, OFFICIAL_SEED, clock, floats_of
 
 import mgfunc
 from mgfunc._checks import rows_of_numbers
@@ -53,20 +54,9 @@ def _layers(model: MLP) -> list[list[tuple[tuple[Value, ...], tuple[float, ...],
 
 
 def floats_only(model: MLP, rows: list[tuple[float, ...]]) -> object:
-    """The weighted sums and ReLUs on floats."""
-    layers, last = _layers(model), len(model.layers) - 1
-    outputs = []
-    for row in rows:
-        values: Sequence[float] = row
-        for index, layer in enumerate(layers):
-            sums = []
-            for _, weights, total in layer:
-                for w, x in zip(weights, values):
-                    total += w * x
-                sums.append(total if index == last or total > 0.0 else 0.0)
-            values = sums
-        outputs.append(values)
-    return outputs
+    """The weighted sums and ReLUs on floats, as the floor computes them (``floor.forward``)."""
+    weights, biases = floats_of(model)
+    return [floor.forward(weights, biases, row)[-1] for row in rows]
 
 
 def with_nodes(model: MLP, rows: list[tuple[float, ...]], tuples: bool) -> object:

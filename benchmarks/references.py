@@ -29,9 +29,9 @@ from runs import (
     Run,
     Settings,
     batch_of,
-    clock,
+    floats_of,
     learning_rate,
-    peak_rss_mib,
+    timed_training,
     yin_yang_model,
 )
 
@@ -155,47 +155,43 @@ def train_micrograd(dataset: Dataset, settings: Settings, gc_on: bool) -> Run:
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 2 * len(dataset.xs) + 1000))
     model = micrograd_model(settings.sizes)
     nodes, edges = micrograd_graph_size(micrograd_loss(model, dataset)[0])
-    gc.collect()
-    baseline = peak_rss_mib()
+
+    def forward(_step: int, current: MicrogradMLP) -> tuple[float, MicrogradValue]:
+        total_loss, _ = micrograd_loss(current, dataset)
+        return total_loss.data, total_loss
+
+    def backward(current: MicrogradMLP, total_loss: MicrogradValue) -> None:
+        current.zero_grad()
+        total_loss.backward()
+
+    def update(step: int, current: MicrogradMLP, _grads: None) -> MicrogradMLP:
+        rate = learning_rate(step)
+        for p in current.parameters():
+            p.data -= rate * p.grad
+        return current
+
+    def final(current: MicrogradMLP) -> tuple[float, float]:
+        final_loss, final_accuracy = micrograd_loss(current, dataset)
+        return final_loss.data, final_accuracy
+
     if not gc_on:
         gc.disable()
-    forward = backward = update = 0.0
-    losses: list[float] = []
-    for k in range(settings.steps):
-        start = clock()
-        total_loss, _ = micrograd_loss(model, dataset)
-        after_forward = clock()
-        model.zero_grad()
-        total_loss.backward()
-        after_backward = clock()
-        rate = learning_rate(k)
-        for p in model.parameters():
-            p.data -= rate * p.grad
-        end = clock()
-        forward += after_forward - start
-        backward += after_backward - after_forward
-        update += end - after_backward
-        losses.append(total_loss.data)
-    final_loss, final_accuracy = micrograd_loss(model, dataset)
-    peak = peak_rss_mib()
-    gc.enable()
-    return Run(
+    run = timed_training(
+        settings,
+        model,
+        forward=forward,
+        backward=backward,
+        update=update,
+        final=final,
         workload="demo",
         variant="micrograd" if gc_on else "micrograd-gc-off",
         samples=len(dataset.xs),
         sizes=settings.sizes,
-        steps=settings.steps,
-        forward_s=forward,
-        backward_s=backward,
-        update_s=update,
         nodes=nodes,
         edges=edges,
-        peak_rss_mib=peak,
-        rss_growth_mib=peak - baseline,
-        losses=tuple(losses),
-        final_loss=final_loss.data,
-        final_accuracy=final_accuracy,
     )
+    gc.enable()
+    return run
 
 
 # -- the floor ------------------------------------------------------------------------------
@@ -209,16 +205,16 @@ def floor_model(sizes: Sequence[int]) -> tuple[floor.Weights, floor.Biases]:
     return weights, biases
 
 
-def floats_of(model: MLP) -> tuple[floor.Weights, floor.Biases]:
-    """An mgfunc model's weights and biases as the floor's lists of floats."""
-    weights = [[[w.data for w in n.weights] for n in layer.neurons] for layer in model.layers]
-    biases = [[n.bias.data for n in layer.neurons] for layer in model.layers]
-    return weights, biases
-
-
 def train_floor(dataset: Dataset, settings: Settings) -> Run:
     """The official step by hand on floats (floor.py), timed phase by phase."""
     return _floor_run("demo", dataset, settings, None)
+
+
+Floats = tuple[floor.Weights, floor.Biases]
+"""A model on the floor: its weights and biases."""
+AdamFloats = tuple[floor.Weights, floor.Biases, floor.AdamMoments]
+"""The yin-yang floor's state: the model and AdamW's moments."""
+_Slopes = tuple[floor.Traces, list[list[float]]]  # the traces and d loss / d logits
 
 
 def _floor_run(
@@ -229,91 +225,74 @@ def _floor_run(
 ) -> Run:
     """The demo's floor, each step on the whole dataset or on ``pick(step)``'s points (the batch
     drawn inside the timed forward, as train draws it)."""
-    weights, biases = floor_model(settings.sizes)
     xs, ys = dataset.xs, dataset.ys
-    gc.collect()
-    baseline = peak_rss_mib()
-    forward = backward = update = 0.0
-    losses: list[float] = []
-    for k in range(settings.steps):
-        start = clock()
+
+    def forward(step: int, model: Floats) -> tuple[float, tuple[floor.Traces, Sequence[float]]]:
         if pick is None:
             step_xs, step_ys = xs, ys
         else:
-            picked = pick(k)
+            picked = pick(step)
             step_xs, step_ys = tuple(xs[i] for i in picked), tuple(ys[i] for i in picked)
-        total, _, traces = floor.loss(weights, biases, step_xs, step_ys, ALPHA)
-        after_forward = clock()
-        weight_grads, bias_grads = floor.gradients(weights, biases, traces, step_ys, ALPHA)
-        after_backward = clock()
-        weights, biases = floor.update(weights, biases, weight_grads, bias_grads, learning_rate(k))
-        end = clock()
-        forward += after_forward - start
-        backward += after_backward - after_forward
-        update += end - after_backward
-        losses.append(total)
-    final_loss, final_accuracy, _ = floor.loss(weights, biases, xs, ys, ALPHA)
-    peak = peak_rss_mib()
-    return Run(
+        total, _, traces = floor.loss(*model, step_xs, step_ys, ALPHA)
+        return total, (traces, step_ys)
+
+    def backward(model: Floats, carry: tuple[floor.Traces, Sequence[float]]) -> Floats:
+        traces, step_ys = carry
+        return floor.gradients(*model, traces, step_ys, ALPHA)
+
+    def update(step: int, model: Floats, grads: Floats) -> Floats:
+        return floor.update(*model, *grads, learning_rate(step))
+
+    def final(model: Floats) -> tuple[float, float]:
+        final_loss, final_accuracy, _ = floor.loss(*model, xs, ys, ALPHA)
+        return final_loss, final_accuracy
+
+    return timed_training(
+        settings,
+        floor_model(settings.sizes),
+        forward=forward,
+        backward=backward,
+        update=update,
+        final=final,
         workload=workload,
         variant="floor",
         samples=len(xs),
         sizes=settings.sizes,
-        steps=settings.steps,
-        forward_s=forward,
-        backward_s=backward,
-        update_s=update,
-        nodes=0,
-        edges=0,
-        peak_rss_mib=peak,
-        rss_growth_mib=peak - baseline,
-        losses=tuple(losses),
-        final_loss=final_loss,
-        final_accuracy=final_accuracy,
     )
 
 
 def train_yin_yang_floor(dataset: Dataset, settings: Settings) -> Run:
     """The yin-yang step by hand on floats (floor.py), timed phase by phase."""
-    weights, biases = floats_of(yin_yang_model())
-    moments = floor.adam_start(weights, biases)
     xs, labels = dataset.xs, dataset.labels
-    gc.collect()
-    baseline = peak_rss_mib()
-    forward = backward = update = 0.0
-    losses: list[float] = []
-    for _ in range(settings.steps):
-        start = clock()
+
+    def forward(_step: int, state: AdamFloats) -> tuple[float, _Slopes]:
+        weights, biases, _ = state
         total, _, traces, slopes = floor.cross_entropy(weights, biases, xs, labels)
-        after_forward = clock()
-        weight_grads, bias_grads = floor.tanh_gradients(weights, traces, slopes)
-        after_backward = clock()
-        weights, biases, moments = floor.adamw(
-            weights, biases, weight_grads, bias_grads, moments, YIN_YANG_RATE, YIN_YANG_DECAY
-        )
-        end = clock()
-        forward += after_forward - start
-        backward += after_backward - after_forward
-        update += end - after_backward
-        losses.append(total)
-    final_loss, final_accuracy, _, _ = floor.cross_entropy(weights, biases, xs, labels)
-    peak = peak_rss_mib()
-    return Run(
+        return total, (traces, slopes)
+
+    def backward(state: AdamFloats, carry: _Slopes) -> Floats:
+        return floor.tanh_gradients(state[0], *carry)
+
+    def update(_step: int, state: AdamFloats, grads: Floats) -> AdamFloats:
+        weights, biases, moments = state
+        return floor.adamw(weights, biases, *grads, moments, YIN_YANG_RATE, YIN_YANG_DECAY)
+
+    def final(state: AdamFloats) -> tuple[float, float]:
+        final_loss, final_accuracy, _, _ = floor.cross_entropy(state[0], state[1], xs, labels)
+        return final_loss, final_accuracy
+
+    weights, biases = floats_of(yin_yang_model())
+    return timed_training(
+        settings,
+        (weights, biases, floor.adam_start(weights, biases)),
+        forward=forward,
+        backward=backward,
+        update=update,
+        final=final,
         workload="yin-yang",
         variant="floor",
         samples=len(xs),
         sizes=YIN_YANG_SIZES,
-        steps=settings.steps,
-        forward_s=forward,
-        backward_s=backward,
-        update_s=update,
-        nodes=0,
-        edges=0,
-        peak_rss_mib=peak,
-        rss_growth_mib=peak - baseline,
-        losses=tuple(losses),
-        final_loss=final_loss,
-        final_accuracy=final_accuracy,
     )
 
 

@@ -7,19 +7,23 @@ demo's seeds and L2 strength, the grid's step, the mini-batch size and the yin-y
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import math
 import resource
 import struct
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import attrs
+import floor
 
 import mgfunc
 from mgfunc.datasets import Dataset, moons, split, yin_yang
 from mgfunc.nn import MLP
+from mgfunc.optim import Adam, adamw
 from mgfunc.trainer import _batch as train_batch  # the indices train(batch_size=...) draws
 
 OFFICIAL_SEED = (1337, 1337, 1337)
@@ -136,6 +140,78 @@ class Run:
         )
 
 
+_State = TypeVar("_State")
+_Carry = TypeVar("_Carry")
+_Grads = TypeVar("_Grads")
+
+
+def timed_training(
+    settings: Settings,
+    state: _State,
+    *,
+    forward: Callable[[int, _State], tuple[float, _Carry]],
+    backward: Callable[[_State, _Carry], _Grads],
+    update: Callable[[int, _State, _Grads], _State],
+    final: Callable[[_State], tuple[float, float]],
+    workload: str,
+    variant: str,
+    samples: int,
+    sizes: Sequence[int],
+    nodes: int = 0,
+    edges: int = 0,
+    pause_gc: bool = False,
+    batch_size: int = 0,
+) -> Run:
+    """``settings.steps`` training steps from ``state``, each phase on its own clock, as a Run.
+
+    A variant says only what its phases do: ``forward(step, state)`` gives the loss and what
+    ``backward(state, carry)`` needs for the gradients, ``update(step, state, grads)`` the next
+    state, and ``final(state)`` the (loss, accuracy) after the last step. Every variant is
+    timed by this one loop, so all are measured the same way. With ``pause_gc`` the cyclic GC
+    is off during each step (as ``train`` runs), on between steps.
+    """
+    gc.collect()
+    baseline = peak_rss_mib()
+    forward_s = backward_s = update_s = 0.0
+    losses: list[float] = []
+    for k in range(settings.steps):
+        if pause_gc:
+            gc.disable()
+        start = clock()
+        loss, carry = forward(k, state)
+        after_forward = clock()
+        grads = backward(state, carry)
+        after_backward = clock()
+        state = update(k, state, grads)
+        end = clock()
+        if pause_gc:
+            gc.enable()
+        forward_s += after_forward - start
+        backward_s += after_backward - after_forward
+        update_s += end - after_backward
+        losses.append(loss)
+    final_loss, final_accuracy = final(state)
+    peak = peak_rss_mib()
+    return Run(
+        workload=workload,
+        variant=variant,
+        samples=samples,
+        sizes=tuple(sizes),
+        steps=settings.steps,
+        forward_s=forward_s,
+        backward_s=backward_s,
+        update_s=update_s,
+        nodes=nodes,
+        edges=edges,
+        peak_rss_mib=peak,
+        rss_growth_mib=peak - baseline,
+        losses=tuple(losses),
+        final_loss=final_loss,
+        final_accuracy=final_accuracy,
+        batch_size=batch_size,
+    )
+
+
 def _int(value: object) -> int:
     if not isinstance(value, int):
         raise TypeError(f"expected an int in the worker's output, got {value!r}")
@@ -188,6 +264,18 @@ def yin_yang_data(_settings: Settings) -> Dataset:
 def yin_yang_model() -> MLP:
     """The yin-yang network: tanh hidden layer, one logit per class, scaled initial weights."""
     return MLP.create(2, list(YIN_YANG_SIZES), activation="tanh", init="scaled", seed=YIN_YANG_SEED)
+
+
+def yin_yang_optimizer() -> Adam:
+    """The yin-yang workload's optimizer: AdamW at its rate and weight decay."""
+    return adamw(YIN_YANG_RATE, weight_decay=YIN_YANG_DECAY)
+
+
+def floats_of(model: MLP) -> tuple[floor.Weights, floor.Biases]:
+    """An mgfunc model's weights and biases as the floor's lists of floats."""
+    weights = [[[w.data for w in n.weights] for n in layer.neurons] for layer in model.layers]
+    biases = [[n.bias.data for n in layer.neurons] for layer in model.layers]
+    return weights, biases
 
 
 def batch_of(dataset: Dataset, settings: Settings, step: int) -> list[int]:

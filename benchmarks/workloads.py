@@ -25,8 +25,6 @@ from references import (
 )
 from runs import (
     ALPHA,
-    YIN_YANG_DECAY,
-    YIN_YANG_RATE,
     YIN_YANG_SIZES,
     Run,
     Settings,
@@ -37,15 +35,17 @@ from runs import (
     mgfunc_graph_size,
     moons_data,
     peak_rss_mib,
+    timed_training,
     yin_yang_data,
     yin_yang_model,
+    yin_yang_optimizer,
 )
 
 import mgfunc
 from mgfunc.datasets import Dataset
 from mgfunc.losses import Loss, LossFunction, cross_entropy, max_margin
 from mgfunc.nn import MLP, apply_gradients
-from mgfunc.optim import Optimizer, adamw, sgd
+from mgfunc.optim import Optimizer, OptimizerState, sgd
 from mgfunc.plot_data import decision_boundary
 
 # -- mgfunc on the training workloads -------------------------------------------------------
@@ -56,43 +56,28 @@ def train_mgfunc(dataset: Dataset, settings: Settings, pause_gc: bool) -> Run:
     model = to_mgfunc(micrograd_model(settings.sizes))
     xs, ys = dataset.xs, dataset.ys
     nodes, edges = mgfunc_graph_size(max_margin(model, xs, ys, ALPHA).total_loss)
-    gc.collect()
-    baseline = peak_rss_mib()
-    forward = backward = update = 0.0
-    losses: list[float] = []
-    for k in range(settings.steps):
-        if pause_gc:
-            gc.disable()
-        start = clock()
-        loss = max_margin(model, xs, ys, ALPHA)
-        after_forward = clock()
-        grads = mgfunc.backward(loss.total_loss)
-        after_backward = clock()
-        model = apply_gradients(model, grads, learning_rate(k))
-        end = clock()
-        gc.enable()
-        forward += after_forward - start
-        backward += after_backward - after_forward
-        update += end - after_backward
-        losses.append(loss.total_loss.data)
-    final = max_margin(model, xs, ys, ALPHA)
-    peak = peak_rss_mib()
-    return Run(
+
+    def forward(_step: int, current: MLP) -> tuple[float, Loss]:
+        loss = max_margin(current, xs, ys, ALPHA)
+        return loss.total_loss.data, loss
+
+    def update(step: int, current: MLP, grads: mgfunc.Gradients) -> MLP:
+        return apply_gradients(current, grads, learning_rate(step))
+
+    return timed_training(
+        settings,
+        model,
+        forward=forward,
+        backward=_backward,
+        update=update,
+        final=lambda current: _result(max_margin(current, xs, ys, ALPHA)),
         workload="demo",
         variant="mgfunc-gc-paused" if pause_gc else "mgfunc",
         samples=len(xs),
         sizes=settings.sizes,
-        steps=settings.steps,
-        forward_s=forward,
-        backward_s=backward,
-        update_s=update,
         nodes=nodes,
         edges=edges,
-        peak_rss_mib=peak,
-        rss_growth_mib=peak - baseline,
-        losses=tuple(losses),
-        final_loss=final.total_loss.data,
-        final_accuracy=final.accuracy,
+        pause_gc=pause_gc,
     )
 
 
@@ -113,7 +98,7 @@ def train_mgfunc_optimizer(
     targets: tuple[float, ...]
     if workload == "yin-yang":
         model, loss_fn, alpha, batch_size = yin_yang_model(), cross_entropy, 0.0, 0
-        optimizer = adamw(YIN_YANG_RATE, weight_decay=YIN_YANG_DECAY)
+        optimizer = yin_yang_optimizer()
         targets = tuple(map(float, dataset.labels))
     else:
         model, loss_fn, alpha = to_mgfunc(micrograd_model(settings.sizes)), max_margin, ALPHA
@@ -126,47 +111,42 @@ def train_mgfunc_optimizer(
         picked = batch_of(dataset, settings, k)
         return loss_fn(current, [xs[i] for i in picked], [targets[i] for i in picked], alpha)
 
+    def forward(step: int, current: tuple[MLP, OptimizerState]) -> tuple[float, Loss]:
+        loss = measure(current[0], step)
+        return loss.total_loss.data, loss
+
+    def update(
+        _step: int, current: tuple[MLP, OptimizerState], grads: mgfunc.Gradients
+    ) -> tuple[MLP, OptimizerState]:
+        model, state = current
+        return optimizer.update(model, grads, state)
+
     nodes, edges = mgfunc_graph_size(measure(model, 0).total_loss)
-    state = optimizer.init(model)
-    gc.collect()
-    baseline = peak_rss_mib()
-    forward = backward = update = 0.0
-    losses: list[float] = []
-    for k in range(settings.steps):
-        if pause_gc:
-            gc.disable()
-        start = clock()
-        loss = measure(model, k)
-        after_forward = clock()
-        grads = mgfunc.backward(loss.total_loss)
-        after_backward = clock()
-        model, state = optimizer.update(model, grads, state)
-        end = clock()
-        gc.enable()
-        forward += after_forward - start
-        backward += after_backward - after_forward
-        update += end - after_backward
-        losses.append(loss.total_loss.data)
-    final = loss_fn(model, xs, targets, alpha)
-    peak = peak_rss_mib()
-    return Run(
+    return timed_training(
+        settings,
+        (model, optimizer.init(model)),
+        forward=forward,
+        backward=_backward,
+        update=update,
+        final=lambda current: _result(loss_fn(current[0], xs, targets, alpha)),
         workload=workload,
         variant="mgfunc-gc-paused" if pause_gc else "mgfunc",
         samples=len(xs),
         sizes=YIN_YANG_SIZES if workload == "yin-yang" else settings.sizes,
-        steps=settings.steps,
-        forward_s=forward,
-        backward_s=backward,
-        update_s=update,
         nodes=nodes,
         edges=edges,
-        peak_rss_mib=peak,
-        rss_growth_mib=peak - baseline,
-        losses=tuple(losses),
-        final_loss=final.total_loss.data,
-        final_accuracy=final.accuracy,
+        pause_gc=pause_gc,
         batch_size=batch_size,
     )
+
+
+def _backward(_state: object, loss: Loss) -> mgfunc.Gradients:
+    return mgfunc.backward(loss.total_loss)
+
+
+def _result(loss: Loss) -> tuple[float, float]:
+    """A loss's (total, accuracy), as a Run reports them."""
+    return loss.total_loss.data, loss.accuracy
 
 
 # -- the grid: scoring every point of a decision boundary -----------------------------------

@@ -33,6 +33,7 @@ __all__ = [
     "NEW_GRADIENTS",
     "NEW_MODEL",
     "NEW_VALUE",
+    "NO_ZERO_GRAD",
     "immutable",
     "no_zero_grad",
     "trusted",
@@ -131,6 +132,17 @@ def no_zero_grad(owner: object) -> AttributeError:
         "there is nothing to zero. Pass that table on: "
         "mgfunc.nn.apply_gradients(model, grads, learning_rate)."
     )
+
+
+def _refuse_zero_grad(owner: object) -> NoReturn:
+    raise no_zero_grad(owner)
+
+
+NO_ZERO_GRAD = property(
+    _refuse_zero_grad,
+    doc="Not needed: gradients never live on the model. Always raises AttributeError.",
+)
+"""The ``zero_grad`` of every model class: looking it up raises :func:`no_zero_grad`'s error."""
 
 
 def _frozen_error(

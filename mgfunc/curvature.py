@@ -118,16 +118,27 @@ def hessian_eigenvalues(
     def loss_of(*parameters: Value) -> Value:
         return loss(with_parameters(model, parameters), xs, targets, alpha).total_loss
 
+    value = loss(model, xs, targets, alpha).total_loss.data  # checks the loss's arguments
+    if not math.isfinite(value):
+        raise InvalidValueError(
+            f"the loss of this model on dataset is {value!r}, so its Hessian is not finite "
+            f"(alpha={alpha!r}); pass a smaller alpha, or a model whose loss is finite"
+        )
     product = hvp(loss_of)
     point = tuple(p.data for p in model.parameters())
     start = [rng.gauss(0.0, 1.0) for _ in point]
     diagonal, off_diagonal = _lanczos(lambda v: product(point, v), start, min(steps, len(point)))
+    if not all(math.isfinite(x) for x in (*diagonal, *off_diagonal)):
+        raise InvalidValueError(
+            f"a Hessian-vector product of the loss overflowed (alpha={alpha!r}); "
+            "pass a smaller alpha, or a model with smaller parameters"
+        )
     eigenvalues = _tridiagonal_eigenvalues(diagonal, off_diagonal)
     return tuple(sorted(eigenvalues, reverse=True)[:count])
 
 
 def _dot(a: list[float], b: list[float]) -> float:
-    return math.fsum(x * y for x, y in zip(a, b))
+    return sum([x * y for x, y in zip(a, b)], 0.0)
 
 
 def _lanczos(

@@ -83,7 +83,12 @@ def check_grads(
     point = tuple(real_number(x, f"args[{i}]") for i, x in enumerate(args))
     if type(order) is not int or not 1 <= order <= 4:
         raise InvalidValueError(f"check_grads(order=...) takes 1, 2, 3 or 4, got {order!r}")
-    if isinstance(modes, str) or not all(mode in MODES for mode in modes) or not modes:
+    if (
+        isinstance(modes, str)
+        or not isinstance(modes, Sequence)
+        or not modes
+        or not all(isinstance(mode, str) and mode in MODES for mode in modes)
+    ):
         raise InvalidValueError(
             f"check_grads(modes=...) takes a tuple of 'forward' and/or 'reverse', got "
             f"{modes!r}; pass modes=('forward', 'reverse')"

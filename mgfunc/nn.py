@@ -19,7 +19,7 @@ import math
 import weakref
 from collections.abc import Iterable, Sequence
 from itertools import chain, pairwise
-from typing import TYPE_CHECKING, NoReturn, cast
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -33,7 +33,7 @@ from mgfunc._checks import (
     real_number,
     whole_number,
 )
-from mgfunc._frozen import NEW_MODEL, immutable, no_zero_grad, trusted
+from mgfunc._frozen import NEW_MODEL, NO_ZERO_GRAD, immutable, trusted
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
@@ -93,6 +93,14 @@ def _to_neurons(neurons: Iterable[Neuron]) -> tuple[Neuron, ...]:
 
 def _to_layers(layers: Iterable[Layer]) -> tuple[Layer, ...]:
     return _to_tuple(layers)  # type: ignore[return-value]  # the validator checks the type
+
+
+def _check_parts(parts: object, kind: type, argument: str) -> None:
+    """A layer's neurons, a model's layers: a non-empty tuple (after the converter) of ``kind``."""
+    if not isinstance(parts, tuple) or not parts or not all(isinstance(p, kind) for p in parts):
+        raise InvalidTypeError(
+            f"{argument} takes a non-empty sequence of {kind.__name__}s, got {describe(parts)}"
+        )
 
 
 def _check_values(instance: object, attribute: attrs.Attribute[object], values: object) -> None:
@@ -200,11 +208,7 @@ class Neuron:
         return (*self.weights, self.bias)
 
     if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
-
-        @property
-        def zero_grad(self) -> NoReturn:
-            """Not needed: gradients never live on the model. Always raises AttributeError."""
-            raise no_zero_grad(self)
+        zero_grad = NO_ZERO_GRAD
 
 
 @immutable(NEW_MODEL)
@@ -220,14 +224,7 @@ class Layer:
 
     @neurons.validator
     def _check(self, _attribute: object, neurons: tuple[Neuron, ...]) -> None:
-        if (
-            not isinstance(neurons, tuple)
-            or not neurons
-            or not all(isinstance(n, Neuron) for n in neurons)
-        ):
-            raise InvalidTypeError(
-                f"Layer(neurons=...) takes a non-empty sequence of Neurons, got {describe(neurons)}"
-            )
+        _check_parts(neurons, Neuron, "Layer(neurons=...)")
         if len({n.nin for n in neurons}) != 1:
             raise InvalidValueError(
                 "Layer(neurons=...): every neuron must have the same number of weights, got "
@@ -272,11 +269,7 @@ class Layer:
         return tuple(chain.from_iterable([neuron.parameters() for neuron in self.neurons]))
 
     if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
-
-        @property
-        def zero_grad(self) -> NoReturn:
-            """Not needed: gradients never live on the model. Always raises AttributeError."""
-            raise no_zero_grad(self)
+        zero_grad = NO_ZERO_GRAD
 
 
 @immutable(NEW_MODEL)
@@ -295,14 +288,7 @@ class MLP:
 
     @layers.validator
     def _check(self, _attribute: object, layers: tuple[Layer, ...]) -> None:
-        if (
-            not isinstance(layers, tuple)
-            or not layers
-            or not all(isinstance(layer, Layer) for layer in layers)
-        ):
-            raise InvalidTypeError(
-                f"MLP(layers=...) takes a non-empty sequence of Layers, got {describe(layers)}"
-            )
+        _check_parts(layers, Layer, "MLP(layers=...)")
         for index, (before, after) in enumerate(pairwise(layers)):
             if before.nout != after.nin:
                 raise InvalidValueError(
@@ -502,11 +488,7 @@ class MLP:
         return tuple(chain.from_iterable([layer.parameters() for layer in self.layers]))
 
     if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
-
-        @property
-        def zero_grad(self) -> NoReturn:
-            """Not needed: gradients never live on the model. Always raises AttributeError."""
-            raise no_zero_grad(self)
+        zero_grad = NO_ZERO_GRAD
 
 
 Module = Neuron | Layer | MLP

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Sequence
-from typing import Literal, TypeVar
+from typing import Generic, Literal, TypeVar
 
 import attrs
 
@@ -226,9 +226,57 @@ OptimizerState = SGDState | AdamState
 """The state of any optimizer here."""
 
 
+_StateT = TypeVar("_StateT", SGDState, AdamState)
+
+
+class _Rule(Generic[_StateT]):
+    """What every optimizer here shares: the rate of a step, and an update that checks its
+    arguments and the new parameters around the optimizer's own arithmetic, ``_step``."""
+
+    __slots__ = ()
+    learning_rate: float | Schedule
+
+    def learning_rate_at(self, step: int) -> float:
+        """The learning rate of the 0-based ``step``, checked to be a positive finite number.
+
+        Raises:
+            LearningRateError: the schedule's rate at ``step`` is zero, negative, NaN,
+                infinite or not a number.
+        """
+        return _rate_at(self.learning_rate, step)
+
+    def update(self, model: MLP, grads: Gradients, state: OptimizerState) -> tuple[MLP, _StateT]:
+        """One step: a new model and state; ``model`` and ``state`` are unchanged.
+
+        Raises:
+            InvalidTypeError: a bad argument, or a state of another optimizer.
+            InvalidValueError: a state of a model of another shape, or a parameter that would
+                become NaN or infinite (the message says whether the gradient or the step
+                overflowed).
+            LearningRateError: the schedule's rate at this step is zero, negative, NaN,
+                infinite or not a number.
+        """
+        current = self._own(model, grads, state)
+        rate = self.learning_rate_at(current.step)
+        params = model.parameters()
+        numbers, after = self._step(current, rate, params, grads)
+        _check_finite(numbers, params, grads, rate)
+        return with_parameters(model, numbers), after
+
+    def _own(self, model: object, grads: object, state: object) -> _StateT:
+        """``state``, checked to be this optimizer's and to fit ``model``; ``grads`` a table."""
+        raise NotImplementedError
+
+    def _step(
+        self, current: _StateT, rate: float, params: tuple[Value, ...], grads: Gradients
+    ) -> tuple[list[float], _StateT]:
+        """The new parameters' numbers and the next state."""
+        raise NotImplementedError
+
+
 @immutable()
 @attrs.frozen
-class SGD:
+class SGD(_Rule[SGDState]):
     """Stochastic gradient descent, optionally with momentum (torch.optim.SGD's numbers).
 
     Each step, with ``g`` the gradient: ``b = momentum * b + g`` (``b = g`` on the first step),
@@ -240,33 +288,16 @@ class SGD:
     momentum: float = attrs.field(default=0.0, converter=_momentum)
     name: Literal["sgd"] = attrs.field(default="sgd", init=False)
 
-    def learning_rate_at(self, step: int) -> float:
-        """The learning rate of the 0-based ``step``, checked to be a positive finite number.
-
-        Raises:
-            LearningRateError: the schedule's rate at ``step`` is zero, negative, NaN,
-                infinite or not a number.
-        """
-        return _rate_at(self.learning_rate, step)
-
     def init(self, model: MLP) -> SGDState:
         """The state before the first step: step 0, an empty momentum buffer."""
         return SGDState(step=0, shape=_shape(_check_model(model)))
 
-    def update(self, model: MLP, grads: Gradients, state: OptimizerState) -> tuple[MLP, SGDState]:
-        """One step: a new model and state; ``model`` and ``state`` are unchanged.
+    def _own(self, model: object, grads: object, state: object) -> SGDState:
+        return _check_state(self, model, grads, state, SGDState)
 
-        Raises:
-            InvalidTypeError: a bad argument, or a state of another optimizer.
-            InvalidValueError: a state of a model of another shape, or a parameter that would
-                become NaN or infinite (the message says whether the gradient or the step
-                overflowed).
-            LearningRateError: the schedule's rate at this step is zero, negative, NaN,
-                infinite or not a number.
-        """
-        current = _check_state(self, model, grads, state, SGDState)
-        rate = self.learning_rate_at(current.step)
-        params = model.parameters()
+    def _step(
+        self, current: SGDState, rate: float, params: tuple[Value, ...], grads: Gradients
+    ) -> tuple[list[float], SGDState]:
         gradients = [grads[p] for p in params]
         velocity: tuple[float, ...] = ()
         if self.momentum != 0.0:
@@ -279,14 +310,13 @@ class SGD:
         else:
             directions = gradients
         numbers = [p.data - rate * d for p, d in zip(params, directions)]
-        _check_finite(numbers, params, grads, rate)
         after = trusted(SGDState, step=current.step + 1, shape=current.shape, velocity=velocity)
-        return with_parameters(model, numbers), after
+        return numbers, after
 
 
 @immutable()
 @attrs.frozen
-class Adam:
+class Adam(_Rule[AdamState]):
     """Adam, with optional decoupled weight decay (AdamW), as torch.optim computes them.
 
     Step ``t`` (from 1), gradient ``g``: ``p = p * (1 - lr * weight_decay)`` (AdamW only), then
@@ -301,41 +331,24 @@ class Adam:
     weight_decay: float = attrs.field(default=0.0, converter=_weight_decay)
     name: Literal["adam", "adamw"] = attrs.field(default="adam", validator=_check_adam_name)
 
-    def learning_rate_at(self, step: int) -> float:
-        """The learning rate of the 0-based ``step``, checked to be a positive finite number.
-
-        Raises:
-            LearningRateError: the schedule's rate at ``step`` is zero, negative, NaN,
-                infinite or not a number.
-        """
-        return _rate_at(self.learning_rate, step)
-
     def init(self, model: MLP) -> AdamState:
         """The state before the first step: step 0, both moments 0 for every parameter."""
         count = len(_check_model(model).parameters())
         zeros = (0.0,) * count
         return AdamState(step=0, shape=_shape(model), first_moment=zeros, second_moment=zeros)
 
-    def update(self, model: MLP, grads: Gradients, state: OptimizerState) -> tuple[MLP, AdamState]:
-        """One step: a new model and state; ``model`` and ``state`` are unchanged.
+    def _own(self, model: object, grads: object, state: object) -> AdamState:
+        return _check_state(self, model, grads, state, AdamState)
 
-        Raises:
-            InvalidTypeError: a bad argument, or a state of another optimizer.
-            InvalidValueError: a state of a model of another shape, or a parameter that would
-                become NaN or infinite (the message says whether the gradient or the step
-                overflowed).
-            LearningRateError: the schedule's rate at this step is zero, negative, NaN,
-                infinite or not a number.
-        """
-        current = _check_state(self, model, grads, state, AdamState)
-        rate = self.learning_rate_at(current.step)
+    def _step(
+        self, current: AdamState, rate: float, params: tuple[Value, ...], grads: Gradients
+    ) -> tuple[list[float], AdamState]:
         t = current.step + 1
         beta1, beta2 = self.betas
         step_size = rate / (1.0 - beta1**t)
         correction2_sqrt = math.sqrt(1.0 - beta2**t)
         decay = 1.0 - rate * self.weight_decay
         first, second, numbers = [], [], []
-        params = model.parameters()
         for p, m, v in zip(params, current.first_moment, current.second_moment):
             g = grads[p]
             m = beta1 * m + (1.0 - beta1) * g
@@ -344,7 +357,6 @@ class Adam:
             numbers.append(data - step_size * (m / (math.sqrt(v) / correction2_sqrt + self.eps)))
             first.append(m)
             second.append(v)
-        _check_finite(numbers, params, grads, rate)
         after = trusted(
             AdamState,
             step=t,
@@ -352,7 +364,7 @@ class Adam:
             first_moment=tuple(first),
             second_moment=tuple(second),
         )
-        return with_parameters(model, numbers), after
+        return numbers, after
 
 
 Optimizer = SGD | Adam
@@ -459,9 +471,6 @@ def _check_model(model: object) -> MLP:
             "MLP.create(2, [16, 16, 1])"
         )
     return model
-
-
-_StateT = TypeVar("_StateT", SGDState, AdamState)
 
 
 def _check_state(

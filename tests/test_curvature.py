@@ -82,3 +82,10 @@ def test_bad_arguments_are_named() -> None:
         sharpness(model, data, iterations=0)
     with pytest.raises(InvalidValueError, match=r"k \(5\) cannot exceed iterations \(3\)"):
         hessian_eigenvalues(model, data, k=5, iterations=3)
+
+
+def test_a_loss_that_overflows_is_refused_not_answered_with_nan() -> None:
+    model = MLP.create(2, [4, 1], seed=0)
+    data = moons(20, seed=0)
+    with pytest.raises(InvalidValueError, match=r"loss of this model on dataset is inf"):
+        sharpness(model, data, alpha=8.98e307)

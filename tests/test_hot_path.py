@@ -86,9 +86,9 @@ def models(draw: st.DrawFn, nin: int = 2) -> MLP:
     return model_from(weights, biases)
 
 
-def unfused_forward(model: MLP, point: Sequence[float]) -> tuple[Value, ...]:
+def unfused_forward(model: MLP, point: Sequence[Value | float]) -> tuple[Value, ...]:
     """The same forward pass with a separate ReLU node after every hidden ``linear`` node."""
-    values: tuple[Value, ...] = tuple(Value(x) for x in point)
+    values = tuple(x if isinstance(x, Value) else Value(x) for x in point)
     for layer in model.layers:
         values = tuple(
             linear(n.weights, values, n.bias).relu()
@@ -232,15 +232,7 @@ def test_a_model_on_non_finite_inputs_gives_the_unfused_graphs_numbers(
 ) -> None:
     inputs = tuple(non_finite(x) if isinstance(x, str) else Value(x) for x in point)
     fused = model.forward(inputs)[0]
-    values: tuple[Value, ...] = inputs
-    for layer in model.layers:
-        values = tuple(
-            linear(n.weights, values, n.bias).relu()
-            if n.nonlinear
-            else linear(n.weights, values, n.bias)
-            for n in layer.neurons
-        )
-    unfused = values[0]
+    unfused = unfused_forward(model, inputs)[0]
     assert same(fused.data, unfused.data)
     fused_grads, unfused_grads = backward(fused * upstream), backward(unfused * upstream)
     for node in (*parameters(model), *inputs):

@@ -34,6 +34,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "ops",
             "rules",
             "folds",
+            "_calls",
             "transforms",
             "gradient_check",
         ),

@@ -307,3 +307,12 @@ def test_grad_of_grad_says_how_to_nest() -> None:
     with pytest.raises(InvalidTypeError, match=r"grad\(f, argnums=0\)"):
         grad(grad(lambda x: x * x))(1.0)  # type: ignore[arg-type]
     assert grad(grad(lambda x: x * x, argnums=0), argnums=0)(1.0) == 2.0
+
+
+def test_empty_primals_are_named() -> None:
+    with pytest.raises(InvalidValueError, match="primals is empty"):
+        jvp(_never_called, (), (1.0,))
+    with pytest.raises(InvalidValueError, match="primals is empty"):
+        hvp(_never_called)((), (1.0,))
+    with pytest.raises(InvalidValueError, match="modes"):
+        check_grads(lambda x: x, (1.0,), modes=1.0)  # type: ignore[arg-type]
