@@ -30,6 +30,7 @@ from mgfunc.nn import MLP
 from mgfunc.trainer import HistoryRow, TrainingRun
 
 __all__ = [
+    "CLASS_COLORS",
     "MAX_GRID_POINTS",
     "BoundaryRow",
     "HistoryRow",
@@ -45,6 +46,22 @@ __all__ = [
     "neuron_grid",
     "training_history",
 ]
+
+# One colour per class index, the same in every picture (mgfunc.plots and mgfunc.vega): the
+# two-class demo's red and blue first, then colour-blind-safe hues (cycled past ten).
+CLASS_COLORS = (
+    "#d6604d",
+    "#4393c3",
+    "#5aae61",
+    "#fdb863",
+    "#8073ac",
+    "#e08214",
+    "#35978f",
+    "#c51b7d",
+    "#878787",
+    "#bf812d",
+)
+"""The colour of class ``k`` is ``CLASS_COLORS[k % 10]``."""
 
 MAX_GRID_POINTS = 1_000_000
 """The most grid points :func:`decision_boundary` computes before refusing (pick a larger h)."""

@@ -35,6 +35,7 @@ from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.losses import LossFunction, cross_entropy, max_margin
 from mgfunc.nn import MLP
 from mgfunc.plot_data import (
+    CLASS_COLORS,
     accuracy_history,
     dataset_points,
     decision_boundary,
@@ -58,21 +59,6 @@ __all__ = [
     "to_png",
 ]
 
-# One colour per class index, the same as mgfunc.plots draws (a test keeps them equal): the
-# two-class demo's red and blue first, then colour-blind-safe hues (cycled past ten).
-CLASS_COLORS = (
-    "#d6604d",
-    "#4393c3",
-    "#5aae61",
-    "#fdb863",
-    "#8073ac",
-    "#e08214",
-    "#35978f",
-    "#c51b7d",
-    "#878787",
-    "#bf812d",
-)
-"""The colour of class ``k`` is ``CLASS_COLORS[k % 10]``, as in :mod:`mgfunc.plots`."""
 
 OFFLINE_RENDERER = "mgfunc-offline"
 """The name :func:`enable_offline_rendering` registers with ``altair.renderers``."""

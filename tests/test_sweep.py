@@ -727,6 +727,7 @@ EXCLUDED: dict[str, str] = {
     "mgfunc.playground.LOSSES": _CONSTANT,
     "mgfunc.playground.OPTIMIZERS": _CONSTANT,
     "mgfunc.plots.MAX_NEURON_MAPS": _CONSTANT,
+    "mgfunc.plot_data.CLASS_COLORS": _CONSTANT,
     "mgfunc.vega.CLASS_COLORS": _CONSTANT,
     "mgfunc.vega.OFFLINE_RENDERER": _CONSTANT,
     "mgfunc.vega.enable_offline_rendering": "takes no argument",

@@ -24,7 +24,7 @@ from mgfunc._frozen import immutable
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.nn import MLP
-from mgfunc.plot_data import BoundaryRow, dataset_points
+from mgfunc.plot_data import CLASS_COLORS, BoundaryRow, dataset_points
 
 __all__ = [
     "DPI",
@@ -52,20 +52,7 @@ SQUARE_FIGSIZE = (6.0, 6.0)
 WIDE_FIGSIZE = (8.0, 4.0)
 """Inches of a new figure for the loss and the accuracy curves."""
 
-# One colour per class index, the same in every plot: the two-class demo's red and blue
-# first, then colour-blind-safe hues for more classes (cycled past ten).
-_CLASS_COLORS = (
-    "#d6604d",
-    "#4393c3",
-    "#5aae61",
-    "#fdb863",
-    "#8073ac",
-    "#e08214",
-    "#35978f",
-    "#c51b7d",
-    "#878787",
-    "#bf812d",
-)
+_CLASS_COLORS = CLASS_COLORS  # one palette for every picture, kept in plot_data
 _BOUNDARY_ALPHA = 0.35
 
 
