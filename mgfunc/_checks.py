@@ -97,8 +97,14 @@ def as_sequence(value: object, argument: str, *, what: str) -> Sequence[object]:
 
     numpy arrays (and pandas columns, and anything else with ``__array__`` and ``tolist``) become
     plain lists of Python numbers, so a float64 keeps its exact bits; numpy itself is never
-    imported. Strings, bytes, mappings and sets are refused: they are iterable but not rows.
+    imported. A pandas DataFrame (anything with ``to_numpy()``) is read through its array, as
+    :func:`mgfunc.datasets.from_arrays` reads it. Strings, bytes, mappings and sets are refused:
+    they are iterable but not rows.
     """
+    if not isinstance(value, (list, tuple)):
+        to_numpy = getattr(value, "to_numpy", None)
+        if callable(to_numpy):
+            value = to_numpy()  # a table or column: its array, read below through tolist()
     if _is_array_like(value):
         converted = value.tolist()  # type: ignore[attr-defined]  # checked by _is_array_like
         if isinstance(converted, list):

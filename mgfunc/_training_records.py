@@ -13,11 +13,14 @@ from collections.abc import Iterator
 import attrs
 
 from mgfunc import errors
+from mgfunc._checks import describe, whole_number
 from mgfunc._frozen import immutable
-from mgfunc._random import Seed
+from mgfunc._random import Seed, check_seed
+from mgfunc._training_checks import check_alpha, check_loss, check_snapshot_every
+from mgfunc.errors import InvalidTypeError
 from mgfunc.losses import LossFunction
 from mgfunc.nn import MLP
-from mgfunc.optim import Optimizer, OptimizerState
+from mgfunc.optim import SGD, Adam, Optimizer, OptimizerState
 
 __all__ = [
     "HistoryRow",
@@ -63,6 +66,31 @@ Snapshot = tuple[int, MLP]
 """``(step, model)``: the model at the start of that step (``run.snapshots``)."""
 
 
+def _check_optimizer(optimizer: object) -> None:
+    if not isinstance(optimizer, (SGD, Adam)):
+        raise InvalidTypeError(
+            f"optimizer must be an optimizer of mgfunc.optim, got {describe(optimizer)}; pass "
+            "for example mgfunc.optim.adam(0.01)"
+        )
+
+
+def _check_size(batch_size: object) -> None:
+    if batch_size is not None:
+        whole_number(batch_size, "batch_size (or None for every point)", least=1, example="32")
+
+
+def _check_every(log_every: object) -> None:
+    whole_number(log_every, "log_every", least=1, example="10")
+
+
+def _check_flag(validation: object) -> None:
+    if not isinstance(validation, bool):
+        raise InvalidTypeError(
+            f"validation must be True or False (whether the run measures a validation set), "
+            f"got {describe(validation)}"
+        )
+
+
 @immutable()
 @attrs.frozen
 class TrainingConfig:
@@ -79,14 +107,16 @@ class TrainingConfig:
         validation: whether the run measures a validation set.
     """
 
-    loss: LossFunction
-    optimizer: Optimizer
-    alpha: float
-    batch_size: int | None
-    seed: Seed
-    log_every: int
-    snapshot_every: int | None
-    validation: bool
+    loss: LossFunction = attrs.field(validator=lambda _i, _a, loss: check_loss(loss))
+    optimizer: Optimizer = attrs.field(validator=lambda _i, _a, value: _check_optimizer(value))
+    alpha: float = attrs.field(validator=lambda _i, _a, alpha: check_alpha(alpha))
+    batch_size: int | None = attrs.field(validator=lambda _i, _a, size: _check_size(size))
+    seed: Seed = attrs.field(validator=lambda _i, _a, seed: check_seed(seed))
+    log_every: int = attrs.field(validator=lambda _i, _a, every: _check_every(every))
+    snapshot_every: int | None = attrs.field(
+        validator=lambda _i, _a, every: check_snapshot_every(every)
+    )
+    validation: bool = attrs.field(validator=lambda _i, _a, flag: _check_flag(flag))
 
 
 @immutable()

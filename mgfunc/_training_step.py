@@ -15,8 +15,8 @@ from pyrsistent.typing import PVector
 
 from mgfunc._checks import describe
 from mgfunc._frozen import immutable
-from mgfunc._training_checks import Points
-from mgfunc._training_records import HistoryRow, Snapshot
+from mgfunc._training_checks import Points, check_alpha, check_loss
+from mgfunc._training_records import HistoryRow, Snapshot, _check_optimizer
 from mgfunc.backward import backward
 from mgfunc.errors import InvalidTypeError, InvalidValueError, MgfuncError
 from mgfunc.losses import Loss, LossFunction
@@ -36,10 +36,18 @@ class StepRules:
     """What every step of a run shares: the loss, its L2 strength, the optimizer, and the
     validation points (or None)."""
 
-    loss: LossFunction
-    alpha: float
-    optimizer: Optimizer
-    validation: Points | None
+    loss: LossFunction = attrs.field(validator=lambda _i, _a, loss: check_loss(loss))
+    alpha: float = attrs.field(validator=lambda _i, _a, alpha: check_alpha(alpha))
+    optimizer: Optimizer = attrs.field(validator=lambda _i, _a, value: _check_optimizer(value))
+    validation: Points | None = attrs.field(validator=lambda _i, _a, held: _check_points(held))
+
+
+def _check_points(validation: object) -> None:
+    if validation is not None and not isinstance(validation, Points):
+        raise InvalidTypeError(
+            f"validation must be the checked points of mgfunc.trainer.start's rules, or None, "
+            f"got {describe(validation)}; make the rules with mgfunc.trainer.start"
+        )
 
 
 @immutable()

@@ -78,7 +78,7 @@ _LOADERS = {
     HISTORY_FORMAT: "mgfunc.io.load_history",
     RUN_FORMAT: "mgfunc.io.load_run",
 }
-_STRING_SOURCE = "<string>"
+_STRING_SOURCE = "text"  # the argument of model_from_json and friends, named in errors
 
 
 # Writing.
@@ -257,7 +257,7 @@ def model_from_json(text: str) -> MLP:
     >>> model_from_json('{"format": "mgfunc.history", "version": 2, "rows": []}')
     Traceback (most recent call last):
     ...
-    mgfunc.errors.ModelFileError: <string>: format is 'mgfunc.history' but a model file has \
+    mgfunc.errors.ModelFileError: text: format is 'mgfunc.history' but a model file has \
 format 'mgfunc.model'; read this file with mgfunc.io.load_history
     """
     return decode(_check_text(text), _STRING_SOURCE, _MODEL, _LOADERS)
@@ -302,7 +302,7 @@ def run_from_json(text: str) -> TrainingRun:
     >>> run_from_json('{"format": "mgfunc.run", "version": 2}')
     Traceback (most recent call last):
     ...
-    mgfunc.errors.ModelFileError: <string>: the document is missing the key(s) config, \
+    mgfunc.errors.ModelFileError: text: the document is missing the key(s) config, \
 final_accuracy, final_loss, final_model, history, optimizer_state, snapshots, steps
     """
     return decode(_check_text(text), _STRING_SOURCE, _RUN, _LOADERS)

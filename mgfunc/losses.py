@@ -33,8 +33,8 @@ from collections.abc import Callable
 
 import attrs
 
-from mgfunc._checks import Numbers, Rows, as_sequence, real_number, rows_of_numbers
-from mgfunc._frozen import immutable
+from mgfunc._checks import Numbers, Rows, as_sequence, describe, real_number, rows_of_numbers
+from mgfunc._frozen import immutable, trusted
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.nn import MLP, forward_rows
@@ -53,19 +53,38 @@ __all__ = [
 ]
 
 
+def _check_graph(_instance: object, attribute: attrs.Attribute[Value], value: object) -> None:
+    if not isinstance(value, Value):
+        raise InvalidTypeError(
+            f"{attribute.name} must be a Value (the loss as a graph, for backward), got "
+            f"{describe(value)}; compute it from the model's outputs, e.g. "
+            "sum_values(losses) * (1.0 / len(losses))"
+        )
+
+
+def _check_accuracy(_instance: object, attribute: attrs.Attribute[float], value: object) -> None:
+    number = real_number(value, attribute.name, example="0.75")
+    if not 0.0 <= number <= 1.0:
+        raise InvalidValueError(
+            f"accuracy must be from 0 to 1 (the share of points predicted right), got "
+            f"{value!r}; pass for example correct / len(xs)"
+        )
+
+
 @immutable()
 @attrs.frozen
 class Loss:
     """The loss of one forward pass: three Values (graphs to differentiate) and the accuracy.
 
     The three losses are Values, so ``mgfunc.backward(loss.total_loss)`` differentiates them.
-    Every loss function of this module returns this record.
+    Every loss function of this module returns this record; a loss of your own builds one too,
+    and its fields are checked (three Values, an accuracy from 0 to 1).
     """
 
-    total_loss: Value
-    data_loss: Value
-    reg_loss: Value
-    accuracy: float
+    total_loss: Value = attrs.field(validator=_check_graph)
+    data_loss: Value = attrs.field(validator=_check_graph)
+    reg_loss: Value = attrs.field(validator=_check_graph)
+    accuracy: float = attrs.field(validator=_check_accuracy)
 
 
 MaxMarginLoss = Loss
@@ -308,7 +327,14 @@ def _record(model: MLP, losses: list[Value], strength: float, correct: int) -> L
     data_loss = sum_values(losses) * (1.0 / len(losses))
     # One node for sum(p * p) (see mgfunc.value.sum_of_squares), scaled by alpha.
     reg_loss = strength * sum_of_squares(model.parameters())
-    return Loss(data_loss + reg_loss, data_loss, reg_loss, correct / len(losses))
+    # Built without the record's checks: every field is of the right kind by construction.
+    return trusted(
+        Loss,
+        total_loss=data_loss + reg_loss,
+        data_loss=data_loss,
+        reg_loss=reg_loss,
+        accuracy=correct / len(losses),
+    )
 
 
 def _sign_agreement(scores: list[Value], targets: list[float]) -> int:

@@ -37,7 +37,7 @@ from mgfunc._frozen import NEW_MODEL, NO_ZERO_GRAD, immutable, trusted
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
-from mgfunc.value import Value, WeightedSum, as_value, leaf, sigmoid_of, weighted_sums
+from mgfunc.value import Value, WeightedSum, _sigmoid, as_value, leaf, weighted_sums
 
 __all__ = [
     "ACTIVATIONS",
@@ -175,7 +175,7 @@ class Neuron:
 
     def __call__(self, inputs: Inputs) -> Value:
         row = _checked_inputs(inputs, self.nin)
-        return self._forward(tuple(as_value(x, "Neuron") for x in row))
+        return self._forward(_input_values(row, "Neuron"))
 
     @property
     def _kind(self) -> str:
@@ -201,7 +201,7 @@ class Neuron:
         if kind == "relu":
             return total if total > 0.0 else 0.0
         # The same float functions the Value nodes use, so scores match the graph bit for bit.
-        return math.tanh(total) if kind == "tanh" else sigmoid_of(total)
+        return math.tanh(total) if kind == "tanh" else _sigmoid(total)
 
     def parameters(self) -> tuple[Value, ...]:
         """The weights, then the bias."""
@@ -243,7 +243,7 @@ class Layer:
 
     def __call__(self, inputs: Inputs) -> tuple[Value, ...]:
         row = _checked_inputs(inputs, self.nin)
-        return self._forward(tuple(as_value(x, "Layer") for x in row))
+        return self._forward(_input_values(row, "Layer"))
 
     def _forward(
         self, inputs: tuple[Value, ...], plan: _LayerPlan | None = None
@@ -389,7 +389,7 @@ class MLP:
     def forward(self, inputs: Inputs) -> tuple[Value, ...]:
         """The forward pass, always as a tuple of output Values (a precise type for mypy)."""
         row = _checked_inputs(inputs, self.nin)
-        values = tuple(as_value(x, "MLP") for x in row)
+        values = _input_values(row, "MLP")
         for layer, plan in zip(self.layers, _model_plan(self)):
             values = layer._forward(values, plan)
         return values
@@ -565,7 +565,7 @@ def _evaluate_column(neuron: Neuron, columns: list[list[float]], count: int) -> 
         return outputs
     if neuron.activation == "relu":
         return [total if total > 0.0 else 0.0 for total in outputs]
-    function = math.tanh if neuron.activation == "tanh" else sigmoid_of
+    function = math.tanh if neuron.activation == "tanh" else _sigmoid
     return [function(total) for total in outputs]
 
 
@@ -790,6 +790,17 @@ def _checked_inputs(inputs: object, nin: int) -> Sequence[Value | float]:
         )
     # The items are checked where they are used: as_value and real_number refuse non-numbers.
     return cast("Sequence[Value | float]", row)
+
+
+def _input_values(row: Sequence[Value | float], owner: str) -> tuple[Value, ...]:
+    """The inputs as Values; a bad item is named by its index, as ``evaluate`` names it."""
+    try:
+        return tuple([as_value(x, owner) for x in row])
+    except (InvalidTypeError, InvalidValueError):
+        for index, x in enumerate(row):
+            if not isinstance(x, Value):
+                real_number(x, f"{owner}: inputs[{index}]", example="0.5 (or a Value)")
+        raise
 
 
 def _array_row(inputs: object, nin: int) -> Sequence[object]:

@@ -27,8 +27,8 @@ from typing import Generic, Literal, TypeVar
 
 import attrs
 
-from mgfunc._checks import describe, real_number
-from mgfunc._frozen import immutable
+from mgfunc._checks import describe, real_number, whole_number
+from mgfunc._frozen import immutable, trusted
 from mgfunc.errors import InvalidTypeError, InvalidValueError, LearningRateError
 from mgfunc.gradients import Gradients
 from mgfunc.nn import MLP, with_parameters
@@ -145,6 +145,54 @@ def _weight_decay(value: float) -> float:
     return _check_non_negative(value, "weight_decay", "1e-2")
 
 
+def _check_adam_name(_: object, __: object, name: object) -> None:
+    if name not in ("adam", "adamw") or not isinstance(name, str):
+        raise InvalidValueError(
+            f"name must be 'adam' or 'adamw', got {describe(name)}; build the optimizer with "
+            "adam(...) or adamw(...)"
+        )
+
+
+# The checks of a state built by hand; the optimizers build theirs without them (trusted).
+_FROM_INIT = "take a state from optimizer.init(model)"
+
+
+def _check_step(_instance: object, attribute: attrs.Attribute[int], step: object) -> None:
+    whole_number(step, "step", least=0, example="0")
+
+
+def _check_state_shape(
+    _instance: object, attribute: attrs.Attribute[tuple[int, ...]], shape: object
+) -> None:
+    if (
+        not isinstance(shape, tuple)
+        or len(shape) < 2
+        or not all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in shape)
+    ):
+        raise InvalidTypeError(
+            "shape must be a tuple of the model's inputs and layer widths such as (2, 16, 1), "
+            f"got {describe(shape)}; {_FROM_INIT}"
+        )
+
+
+def _check_moment(
+    _instance: object, attribute: attrs.Attribute[tuple[float, ...]], numbers: object
+) -> None:
+    name = attribute.name
+    if not isinstance(numbers, tuple):
+        raise InvalidTypeError(
+            f"{name} must be a tuple of floats, one per parameter, got {describe(numbers)}; "
+            f"{_FROM_INIT}"
+        )
+    for index, number in enumerate(numbers):
+        value = real_number(number, f"{name}[{index}]", example="0.0")
+        if name == "second_moment" and value < 0.0:
+            raise InvalidValueError(
+                f"second_moment[{index}] must be at least 0 (a mean of squares), got "
+                f"{number!r}; {_FROM_INIT}"
+            )
+
+
 def _shape(model: MLP) -> tuple[int, ...]:
     return (model.nin, *(layer.nout for layer in model.layers))
 
@@ -158,9 +206,9 @@ class SGDState:
     nothing when the momentum is 0.
     """
 
-    step: int
-    shape: tuple[int, ...]
-    velocity: tuple[float, ...] = ()
+    step: int = attrs.field(validator=_check_step)
+    shape: tuple[int, ...] = attrs.field(validator=_check_state_shape)
+    velocity: tuple[float, ...] = attrs.field(default=(), validator=_check_moment)
 
 
 @immutable()
@@ -168,10 +216,10 @@ class SGDState:
 class AdamState:
     """Adam's state: steps taken, the model's shape, the first and second moment per parameter."""
 
-    step: int
-    shape: tuple[int, ...]
-    first_moment: tuple[float, ...]
-    second_moment: tuple[float, ...]
+    step: int = attrs.field(validator=_check_step)
+    shape: tuple[int, ...] = attrs.field(validator=_check_state_shape)
+    first_moment: tuple[float, ...] = attrs.field(validator=_check_moment)
+    second_moment: tuple[float, ...] = attrs.field(validator=_check_moment)
 
 
 OptimizerState = SGDState | AdamState
@@ -262,7 +310,8 @@ class SGD(_Rule[SGDState]):
         else:
             directions = gradients
         numbers = [p.data - rate * d for p, d in zip(params, directions)]
-        return numbers, SGDState(current.step + 1, current.shape, velocity)
+        after = trusted(SGDState, step=current.step + 1, shape=current.shape, velocity=velocity)
+        return numbers, after
 
 
 @immutable()
@@ -280,9 +329,7 @@ class Adam(_Rule[AdamState]):
     betas: tuple[float, float] = attrs.field(default=(0.9, 0.999), converter=_check_betas)
     eps: float = attrs.field(default=1e-8, converter=_eps)
     weight_decay: float = attrs.field(default=0.0, converter=_weight_decay)
-    name: Literal["adam", "adamw"] = attrs.field(
-        default="adam", validator=attrs.validators.in_(("adam", "adamw"))
-    )
+    name: Literal["adam", "adamw"] = attrs.field(default="adam", validator=_check_adam_name)
 
     def init(self, model: MLP) -> AdamState:
         """The state before the first step: step 0, both moments 0 for every parameter."""
@@ -310,7 +357,14 @@ class Adam(_Rule[AdamState]):
             numbers.append(data - step_size * (m / (math.sqrt(v) / correction2_sqrt + self.eps)))
             first.append(m)
             second.append(v)
-        return numbers, AdamState(t, current.shape, tuple(first), tuple(second))
+        after = trusted(
+            AdamState,
+            step=t,
+            shape=current.shape,
+            first_moment=tuple(first),
+            second_moment=tuple(second),
+        )
+        return numbers, after
 
 
 Optimizer = SGD | Adam

@@ -26,21 +26,24 @@ from __future__ import annotations
 
 import html
 import io
+import math
 import threading
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import attrs
 from matplotlib.figure import Figure
 
 from mgfunc import backward, plots
-from mgfunc._checks import describe
+from mgfunc._checks import describe, real_number, whole_number
 from mgfunc._frozen import immutable
+from mgfunc._random import check_seed
 from mgfunc._training_checks import points
 from mgfunc.datasets import Dataset, blobs, moons, spiral, split, yin_yang
 from mgfunc.errors import InvalidTypeError, InvalidValueError, MgfuncError
 from mgfunc.losses import LossFunction, cross_entropy, logistic, max_margin
-from mgfunc.nn import MLP, parameters
+from mgfunc.nn import MLP, check_choice, parameters
 from mgfunc.optim import AdamState, Optimizer, SGDState, adam, adamw, sgd
 from mgfunc.trainer import TrainingRun, resume, train
 
@@ -82,12 +85,47 @@ def _hidden(value: object) -> tuple[int, ...]:
     if isinstance(value, str):
         return parse_hidden(value)
     if not isinstance(value, (tuple, list)) or not all(
-        isinstance(width, int) and width >= 1 for width in value
+        isinstance(width, int) and not isinstance(width, bool) and width >= 1 for width in value
     ):
         raise InvalidTypeError(
             f"hidden must be a tuple of layer widths, got {describe(value)}; pass e.g. (8, 8)"
         )
     return tuple(value)
+
+
+_Validator = Callable[[object, "attrs.Attribute[Any]", object], None]
+
+
+def _one_of(choices: tuple[str, ...]) -> _Validator:
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        check_choice(value, attribute.name, choices)
+
+    return check
+
+
+def _whole(*, least: int, example: str) -> _Validator:
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        whole_number(value, attribute.name, least=least, example=example)
+
+    return check
+
+
+def _real(least: float, most: float, *, example: str, above: bool = False) -> _Validator:
+    def check(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+        number = real_number(value, attribute.name, example=example)
+        if number < least or number > most or (above and number == least):
+            bounds = f"above {least:g}" if above else f"at least {least:g}"
+            if most != math.inf:
+                bounds += f" and at most {most:g}"
+            raise InvalidValueError(
+                f"{attribute.name} must be {bounds}, got {value!r}; pass for example {example}"
+            )
+
+    return check
+
+
+def _seed(_instance: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    check_seed(value, attribute.name)
 
 
 @immutable()
@@ -110,20 +148,20 @@ class Settings:
         seed: the seed of the data, the weights and the batches.
     """
 
-    dataset: str = attrs.field(default="moons", validator=attrs.validators.in_(DATASETS))
-    points: int = attrs.field(default=100, validator=attrs.validators.ge(4))
-    noise: float = attrs.field(default=0.1, validator=attrs.validators.ge(0.0))
-    classes: int = attrs.field(default=2, validator=attrs.validators.ge(2))
+    dataset: str = attrs.field(default="moons", validator=_one_of(DATASETS))
+    points: int = attrs.field(default=100, validator=_whole(least=4, example="100"))
+    noise: float = attrs.field(default=0.1, validator=_real(0.0, math.inf, example="0.1"))
+    classes: int = attrs.field(default=2, validator=_whole(least=2, example="3"))
     hidden: tuple[int, ...] = attrs.field(default=(8, 8), converter=_hidden)
-    activation: str = attrs.field(default="relu", validator=attrs.validators.in_(ACTIVATIONS))
-    loss: str = attrs.field(default="max_margin", validator=attrs.validators.in_(LOSSES))
-    optimizer: str = attrs.field(default="adam", validator=attrs.validators.in_(OPTIMIZERS))
-    learning_rate: float = attrs.field(default=0.05, validator=attrs.validators.gt(0.0))
-    batch_size: int = attrs.field(default=0, validator=attrs.validators.ge(0))
-    validation: float = attrs.field(
-        default=0.2, validator=[attrs.validators.ge(0.0), attrs.validators.le(0.5)]
+    activation: str = attrs.field(default="relu", validator=_one_of(ACTIVATIONS))
+    loss: str = attrs.field(default="max_margin", validator=_one_of(LOSSES))
+    optimizer: str = attrs.field(default="adam", validator=_one_of(OPTIMIZERS))
+    learning_rate: float = attrs.field(
+        default=0.05, validator=_real(0.0, math.inf, example="0.05", above=True)
     )
-    seed: int = 0
+    batch_size: int = attrs.field(default=0, validator=_whole(least=0, example="32"))
+    validation: float = attrs.field(default=0.2, validator=_real(0.0, 0.5, example="0.2"))
+    seed: int = attrs.field(default=0, validator=_seed)
 
     @property
     def class_count(self) -> int:
@@ -145,20 +183,34 @@ def parse_hidden(text: str) -> tuple[int, ...]:
         The widths as a tuple.
 
     Raises:
+        InvalidTypeError: ``text`` is not a str.
         InvalidValueError: something that is not a positive whole number.
 
     >>> parse_hidden("16, 16"), parse_hidden(" 4 "), parse_hidden("")
     ((16, 16), (4,), ())
     """
+    if not isinstance(text, str):
+        raise InvalidTypeError(
+            f"text must be a str of layer widths, got {describe(text)}; pass for example "
+            '"8, 8" (or give Settings(hidden=...) a tuple such as (8, 8))'
+        )
     widths = []
     for part in text.replace(",", " ").split():
         if not part.isdigit() or int(part) < 1:
             raise InvalidValueError(
-                f"hidden layers must be widths of at least 1 separated by commas, got {text!r}; "
-                'write e.g. "8, 8"'
+                "text must give hidden layer widths of at least 1 separated by commas, got "
+                f'{text!r}; write e.g. "8, 8"'
             )
         widths.append(int(part))
     return tuple(widths)
+
+
+def _check_settings(settings: object) -> None:
+    if not isinstance(settings, Settings):
+        raise InvalidTypeError(
+            f"settings must be a playground Settings, got {describe(settings)}; pass for "
+            'example Settings(dataset="spiral", hidden=(16, 16))'
+        )
 
 
 def make_data(settings: Settings) -> tuple[Dataset, Dataset | None]:
@@ -170,6 +222,7 @@ def make_data(settings: Settings) -> tuple[Dataset, Dataset | None]:
     Returns:
         ``(train, validation)``; ``validation`` is None when the share is 0.
     """
+    _check_settings(settings)
     seed = settings.seed
     if settings.dataset == "moons":
         data = moons(settings.points, noise=settings.noise, seed=seed)
@@ -187,6 +240,7 @@ def make_data(settings: Settings) -> tuple[Dataset, Dataset | None]:
 
 def make_loss(settings: Settings) -> LossFunction:
     """The loss function: the one chosen, or cross-entropy past two classes."""
+    _check_settings(settings)
     if settings.class_count > 2:
         return cross_entropy
     return _LOSS_FUNCTIONS[settings.loss]
@@ -195,6 +249,7 @@ def make_loss(settings: Settings) -> LossFunction:
 def make_model(settings: Settings) -> MLP:
     """A fresh model: 2 inputs, the hidden layers, and one output for the two-class losses or
     one per class for cross-entropy."""
+    _check_settings(settings)
     loss = make_loss(settings)
     outputs = settings.class_count if loss is cross_entropy else 1
     return MLP.create(
@@ -204,6 +259,7 @@ def make_model(settings: Settings) -> MLP:
 
 def make_optimizer(settings: Settings) -> Optimizer:
     """The optimizer with the chosen learning rate (AdamW with weight decay 1e-4)."""
+    _check_settings(settings)
     if settings.optimizer == "sgd":
         return sgd(settings.learning_rate)
     if settings.optimizer == "adam":
@@ -250,6 +306,12 @@ def optimizer_rows(
     >>> len(rows), sorted(rows[0])
     (3, ['first_moment', 'gradient', 'parameter', 'second_moment', 'value'])
     """
+    if not isinstance(run, TrainingRun):
+        raise InvalidTypeError(
+            f"run must be a TrainingRun, got {describe(run)}; pass what mgfunc.trainer.train "
+            "returned"
+        )
+    count = whole_number(top, "top", least=1, example="8")
     if run.config is None or run.optimizer_state is None:
         raise InvalidValueError("run has no optimizer state; pass what mgfunc.trainer.train made")
     model = run.final_model
@@ -266,7 +328,7 @@ def optimizer_rows(
         columns = {"velocity": state.velocity}
     gradients = tuple(grads[p] for p in params)
     ranking = next(iter(columns.values()), gradients)
-    order = sorted(range(len(params)), key=lambda i: -abs(ranking[i]))[:top]
+    order = sorted(range(len(params)), key=lambda i: -abs(ranking[i]))[:count]
     return tuple(
         {
             "parameter": names[i],

@@ -22,7 +22,7 @@ from typing import Protocol
 
 import attrs
 
-from mgfunc._checks import real_number
+from mgfunc._checks import describe, real_number
 from mgfunc._frozen import immutable
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
@@ -162,8 +162,26 @@ def as_dicts(rows: Iterable[SupportsToDict]) -> list[dict[str, RowValue]]:
 
     >>> as_dicts([PointRow(0.5, -1.0, 1.0)])
     [{'x': 0.5, 'y': -1.0, 'label': 1.0}]
+
+    Raises:
+        InvalidTypeError: ``rows`` is not an iterable of rows, or a row has no ``to_dict()``.
     """
-    return [dict(row.to_dict()) for row in rows]
+    given: object = rows  # checked as a user may pass anything
+    if isinstance(given, (str, bytes)) or not isinstance(given, Iterable):
+        raise InvalidTypeError(
+            f"rows must be an iterable of rows with a to_dict() method, got {describe(given)}; "
+            "pass for example dataset_points(data)"
+        )
+    dicts = []
+    for index, row in enumerate(given):
+        to_dict = getattr(row, "to_dict", None)
+        if not callable(to_dict):
+            raise InvalidTypeError(
+                f"rows[{index}] has no to_dict() method, got {describe(row)}; pass rows of "
+                "mgfunc.plot_data or mgfunc.graph, for example dataset_points(data)"
+            )
+        dicts.append(dict(to_dict()))
+    return dicts
 
 
 def dataset_points(dataset: Dataset) -> tuple[PointRow, ...]:
@@ -366,8 +384,11 @@ def grid_axes(
     margin = real_number(padding, "padding", example="1.0")
     if margin < 0.0:
         raise InvalidValueError(f"padding must be at least 0, got {padding!r}; try 1.0")
-    xs = _axis([point.x for point in dataset.points], step, margin, "x")
-    ys = _axis([point.y for point in dataset.points], step, margin, "y")
+    x_data = [point.x for point in dataset.points]
+    y_data = [point.y for point in dataset.points]
+    _check_padding_fits(max(x_data) - min(x_data), max(y_data) - min(y_data), step, margin)
+    xs = _axis(x_data, step, margin, "x")
+    ys = _axis(y_data, step, margin, "y")
     if len(xs) * len(ys) > MAX_GRID_POINTS:
         raise InvalidValueError(
             f"h={h!r} makes a grid of {len(xs)} x {len(ys)} = {len(xs) * len(ys):,} points, "
@@ -385,6 +406,47 @@ def _predicted(outputs: Sequence[float]) -> float:
 def _boundary_row(x: float, y: float, outputs: Sequence[float]) -> BoundaryRow:
     score = outputs[0] if len(outputs) == 1 else max(outputs)
     return BoundaryRow(x=x, y=y, score=score, predicted=_predicted(outputs))
+
+
+def _grid_fits(x_span: float, y_span: float, step: float, margin: float) -> bool:
+    """Whether the grid over spans widened by ``margin`` on each side stays within the limit."""
+    along_x = (x_span + 2.0 * margin) / step
+    along_y = (y_span + 2.0 * margin) / step
+    if not along_x <= MAX_GRID_POINTS or not along_y <= MAX_GRID_POINTS:
+        return False  # also NaN and infinity
+    return math.ceil(along_x) * math.ceil(along_y) <= MAX_GRID_POINTS
+
+
+def _check_padding_fits(x_span: float, y_span: float, step: float, margin: float) -> None:
+    """Refuse a grid too large because of ``padding``, naming padding and a padding that fits.
+
+    A grid too large even without padding is left to :func:`_axis` and the count check, which
+    name ``h``.
+    """
+    if not (math.isfinite(x_span) and math.isfinite(y_span)) or margin == 0.0:
+        return
+    if _grid_fits(x_span, y_span, step, margin) or not _grid_fits(x_span, y_span, step, 0.0):
+        return
+    # The padding m at which (x_span + 2m) (y_span + 2m) = MAX_GRID_POINTS h^2, less one step
+    # for the rounding up of each axis, then rounded down to two significant digits.
+    area = MAX_GRID_POINTS * step * step
+    fit = (math.sqrt((x_span - y_span) ** 2 + 4.0 * area) - x_span - y_span) / 4.0 - step
+    fit = _round_down(fit)
+    while fit > 0.0 and not _grid_fits(x_span, y_span, step, fit):
+        fit = _round_down(fit * 0.9)
+    raise InvalidValueError(
+        f"padding={margin!r} makes the grid at h={step!r} larger than {MAX_GRID_POINTS:,} "
+        f"points (the points alone span {x_span:.4g} x {y_span:.4g}); pass a smaller padding "
+        f"such as {fit:g}, or a larger h"
+    )
+
+
+def _round_down(number: float) -> float:
+    """``number`` rounded down to two significant digits (0.0 for a number not above 0)."""
+    if not number > 0.0:
+        return 0.0
+    unit = 10.0 ** (math.floor(math.log10(number)) - 1)
+    return math.floor(number / unit) * unit
 
 
 def _axis(coordinates: list[float], step: float, margin: float, name: str) -> list[float]:

@@ -227,7 +227,7 @@ class Value:
 
     def sigmoid(self) -> Value:
         """1 / (1 + e ** -x), computed without overflow; its derivative is s * (1 - s)."""
-        s = sigmoid_of(self.data)
+        s = _sigmoid(self.data)
         return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
 
 
@@ -429,6 +429,9 @@ def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
             f"linear: got {len(weights)} weights but {len(inputs)} inputs; "
             "pass one input per weight"
         )
+    for index, x in enumerate(inputs):
+        if not isinstance(x, Value) and not (type(x) is float and _isfinite(x)):
+            real_number(x, f"linear: inputs[{index}]", example="0.5 (or a Value)")
     values = tuple(as_value(x, "linear") for x in inputs)
     (node,) = weighted_sums(
         values, [((*weights, bias), tuple([w.data for w in weights]), bias.data)]
@@ -559,9 +562,20 @@ def logsumexp(values: Iterable[Value | float]) -> Value:
 def sigmoid_of(x: float) -> float:
     """The logistic function on a float, without overflow: what ``Value.sigmoid`` computes.
 
+    Raises:
+        InvalidTypeError: ``x`` is not a real number.
+        InvalidValueError: ``x`` is NaN, or an int too large for a float.
+
     >>> sigmoid_of(0.0), sigmoid_of(-1000.0)
     (0.5, 0.0)
     """
+    if type(x) is not float or x != x:  # not a float, or NaN: the full check (infinities pass)
+        x = real_number(x, "sigmoid_of(x=...)", example="0.5")
+    return _sigmoid(x)
+
+
+def _sigmoid(x: float) -> float:
+    """:func:`sigmoid_of` unchecked, for mgfunc's own floats: NaN gives NaN."""
     if x >= 0.0:
         return 1.0 / (1.0 + math.exp(-x))
     e = math.exp(x)

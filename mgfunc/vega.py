@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 import altair as alt
 import vl_convert
 
-from mgfunc._checks import describe, whole_number
+from mgfunc._checks import describe, real_number, whole_number
 from mgfunc._training_checks import points as loss_points
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
@@ -278,6 +278,12 @@ def loss_comparison_chart(
             f"runs must be a non-empty mapping of names to training runs, got {describe(runs)}; "
             'pass for example {"constant 0.1": train(model, data, learning_rate=0.1)}'
         )
+    for name, run in runs.items():
+        if not isinstance(run, TrainingRun):
+            raise InvalidTypeError(
+                f"runs[{name!r}] must be a TrainingRun, got {describe(run)}; pass what "
+                "train(...) returned for each name"
+            )
     size = _size(width, height)
     rows = [
         {"run": str(name), **row.to_dict()}
@@ -406,20 +412,32 @@ def boundary_chart(
     )
 
 
+_PNG_SCALES = (0.1, 10.0)  # at 10, a 640 x 280 chart is 6400 x 2800 pixels; below 0.1,
+# vl-convert fails on small charts
+
+
 def to_png(chart: alt.TopLevelMixin, *, scale: float = 1.0) -> bytes:
     """The chart as PNG bytes, rendered offline by vl-convert (no browser, no network).
 
     Args:
         chart: any Altair chart (from this module or your own, layered or concatenated).
-        scale: the pixel density: 2.0 doubles the width and the height.
+        scale: the pixel density: 2.0 doubles the width and the height (from 0.1 to 10).
 
     Returns:
         The PNG file's bytes.
 
     Raises:
-        InvalidTypeError: ``chart`` is not an Altair chart.
+        InvalidTypeError: ``chart`` is not an Altair chart, or ``scale`` not a number.
+        InvalidValueError: ``scale`` is not from 0.1 to 10.
     """
-    return _png(_spec(chart), scale)
+    least, most = _PNG_SCALES
+    factor = real_number(scale, "scale", example="2.0")
+    if not least <= factor <= most:
+        raise InvalidValueError(
+            f"scale must be from {least:g} to {most:g}, got {scale!r}; pass for example 2.0 "
+            "(for a larger chart, a larger width and height)"
+        )
+    return _png(_spec(chart), factor)
 
 
 def offline_html(chart: alt.TopLevelMixin) -> str:

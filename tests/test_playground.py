@@ -176,7 +176,7 @@ def test_stop_ends_a_background_run_early_and_keeps_it() -> None:
 
 def test_the_settings_make_the_data_the_model_and_the_loss() -> None:
     assert parse_hidden("16 16") == (16, 16)
-    with pytest.raises(InvalidValueError, match="hidden layers"):
+    with pytest.raises(InvalidValueError, match="text must give hidden layer widths"):
         parse_hidden("0")
     two = Settings(dataset="spiral", points=30, loss="logistic", hidden=())
     assert make_loss(two) is logistic and make_model(two).nout == 1

@@ -270,7 +270,7 @@ CASES: dict[str, Case] = {
     "call element": (
         lambda: MODEL([1.0, "b"]),
         InvalidTypeError,
-        r"MLP: an operand .* got str 'b'",
+        r"MLP: inputs\[1\] must be a real number, got str 'b'",
     ),
     "evaluate width": (
         lambda: MODEL.evaluate([1.0, 2.0, 3.0]),

@@ -28,6 +28,7 @@ from mgfunc.plot_data import CLASS_COLORS, BoundaryRow, dataset_points
 
 __all__ = [
     "DPI",
+    "FIGSIZE_LIMITS",
     "SQUARE_FIGSIZE",
     "WIDE_FIGSIZE",
     "BoundaryImage",
@@ -105,8 +106,12 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float]) -> Axes:
     return Figure(figsize=figsize, dpi=DPI, layout="constrained").add_subplot()
 
 
+FIGSIZE_LIMITS = (1.0, 50.0)
+"""The least and most inches a side of a figure may measure (50 inches is 5,000 pixels)."""
+
+
 def check_figsize(figsize: object) -> tuple[float, float]:
-    """``figsize`` as a pair of positive inches, or a clear error."""
+    """``figsize`` as a pair of inches within :data:`FIGSIZE_LIMITS`, or a clear error."""
     if not isinstance(figsize, (tuple, list)) or len(figsize) != 2:
         raise InvalidTypeError(
             f"figsize must be a (width, height) pair of inches, got {describe(figsize)}; pass "
@@ -114,9 +119,15 @@ def check_figsize(figsize: object) -> tuple[float, float]:
         )
     width = real_number(figsize[0], "figsize[0]", example="10.0")
     height = real_number(figsize[1], "figsize[1]", example="4.5")
+    least, most = FIGSIZE_LIMITS
     if width <= 0.0 or height <= 0.0:
         raise InvalidValueError(
             f"figsize must be positive, got {tuple(figsize)!r}; pass for example (10.0, 4.5)"
+        )
+    if not (least <= width <= most and least <= height <= most):
+        raise InvalidValueError(
+            f"figsize must be between {least:g} and {most:g} inches on each side, got "
+            f"{tuple(figsize)!r}; pass for example (10.0, 4.5)"
         )
     return (width, height)
 

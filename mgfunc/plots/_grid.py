@@ -28,7 +28,7 @@ import numpy as np
 from mgfunc.datasets import Dataset
 from mgfunc.nn import MLP, Neuron
 from mgfunc.plot_data import grid_axes
-from mgfunc.value import sigmoid_of
+from mgfunc.value import _sigmoid
 
 __all__ = ["GridOutputs", "grid_outputs", "neuron_arrays", "predicted_classes"]
 
@@ -102,6 +102,6 @@ def _neuron_output(neuron: Neuron, columns: list[np.ndarray]) -> np.ndarray:
         return total
     if neuron.activation == "relu":
         return np.where(total > 0.0, total, 0.0)
-    function = math.tanh if neuron.activation == "tanh" else sigmoid_of
+    function = math.tanh if neuron.activation == "tanh" else _sigmoid
     # The float functions themselves, point by point: numpy's own may differ in the last bit.
     return np.array([function(float(value)) for value in total.ravel()]).reshape(total.shape)

@@ -104,7 +104,7 @@ def animate_training(
         padding: how far the grid extends beyond the points (finite, at least 0).
         interval: milliseconds between frames (at least 1); a GIF plays at ``1000 / interval``
             frames per second.
-        figsize: width and height of the figure in inches (finite, positive); None is
+        figsize: width and height of the figure in inches (each from 1 to 50); None is
             :data:`ANIMATION_FIGSIZE`, taller by the neuron maps when they are shown.
         neurons: also show every hidden neuron's output over the plane (the model needs a
             hidden layer, and at most :data:`MAX_NEURON_MAPS` hidden neurons).
