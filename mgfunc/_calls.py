@@ -138,14 +138,16 @@ def _order(outputs: Sequence[Value | float]) -> list[Value]:
     return sorted({n for node in nodes for n in topological_order(node)}, key=lambda n: n.id)
 
 
-def _check_arity(signature: inspect.Signature | None, count: int) -> None:
+def _check_arity(signature: inspect.Signature | None, count: int, argument: str = "") -> None:
+    """Refuse ``count`` arguments that ``f`` cannot take; ``argument`` says where they come from."""
     if signature is None:
         return
     try:
         signature.bind(*([None] * count))
     except TypeError as error:
+        given = f"{argument} has {count} entries, but " if argument else ""
         raise InvalidTypeError(
-            f"f{signature} cannot take {count} argument(s) ({error}); "
+            f"{given}f{signature} cannot take {count} argument(s) ({error}); "
             "pass one number per parameter of f"
         ) from None
 

@@ -386,6 +386,13 @@ def grid_axes(
         raise InvalidValueError(f"padding must be at least 0, got {padding!r}; try 1.0")
     x_data = [point.x for point in dataset.points]
     y_data = [point.y for point in dataset.points]
+    # A step far wider than the area draws one cell whose edges, h / 2 away, can overflow.
+    widest = max(max(x_data) - min(x_data), max(y_data) - min(y_data)) + 2.0 * margin
+    if step > 1e3 * max(widest, 1.0):
+        raise InvalidValueError(
+            f"h={h!r} is far wider than the area the grid covers ({widest:.3g} across); "
+            "pass an h smaller than that area, such as 0.25"
+        )
     _check_padding_fits(max(x_data) - min(x_data), max(y_data) - min(y_data), step, margin)
     xs = _axis(x_data, step, margin, "x")
     ys = _axis(y_data, step, margin, "y")

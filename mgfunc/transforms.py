@@ -366,8 +366,8 @@ def jvp(
     """
     function, signature = _make(f, "jvp")
     arguments = _numbers(primals, "primals", nonempty=True)
+    _check_arity(signature, len(arguments), "primals")
     direction = _numbers(tangents, "tangents", len(arguments))
-    _check_arity(signature, len(arguments))
     symbolic = _symbolic(arguments, direction)
     call = _seeded(_begin(arguments, tuple(range(len(arguments)))), direction)
     outputs, many = _outputs(_run(function, call))
@@ -587,8 +587,8 @@ class HessianVectorProduct(_Transform):
         self, primals: Sequence[Value | float], vector: Sequence[Value | float]
     ) -> tuple[Value | float, ...]:
         arguments = _numbers(primals, "primals", nonempty=True)
+        _check_arity(self.signature, len(arguments), "primals")
         direction = _numbers(vector, "vector", len(arguments))
-        _check_arity(self.signature, len(arguments))
         if _symbolic(arguments, direction):
             gradient = Gradient(self.function, self.signature, None)
             return jvp(gradient, arguments, direction)[1]

@@ -286,3 +286,10 @@ def test_neuron_grid_refuses_what_decision_boundary_refuses(model: MLP, dataset:
         neuron_grid("model", dataset)  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError, match="2 inputs"):
         neuron_grid(MLP.create(3, [2, 1], seed=0), dataset)
+
+
+def test_a_step_far_wider_than_the_data_is_refused_by_name() -> None:
+    model, data = MLP.create(2, [4, 1], seed=0), moons(20, seed=0)
+    with pytest.raises(InvalidValueError, match=r"h=6e\+307 is far wider than the area"):
+        decision_boundary(model, data, h=6e307)
+    assert len(decision_boundary(model, data, h=50.0)) == 1  # one cell is still a grid

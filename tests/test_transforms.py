@@ -316,3 +316,13 @@ def test_empty_primals_are_named() -> None:
         hvp(_never_called)((), (1.0,))
     with pytest.raises(InvalidValueError, match="modes"):
         check_grads(lambda x: x, (1.0,), modes=1.0)  # type: ignore[arg-type]
+
+
+def test_primals_that_f_cannot_take_are_named_before_the_vector() -> None:
+    def f(x: Value, y: Value) -> Value:
+        return x * y
+
+    with pytest.raises(InvalidTypeError, match=r"primals has 1 entries, but f\(x: "):
+        hvp(f)((0.0,), (1.0, 2.0))
+    with pytest.raises(InvalidTypeError, match="primals has 3 entries"):
+        jvp(f, (0.0, 1.0, 2.0), (1.0, 2.0, 3.0))
