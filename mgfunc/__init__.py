@@ -66,7 +66,7 @@ from mgfunc.value import sum_values as sum_values
 
 # The one source of the version: pyproject.toml has setuptools read this literal (keep it a
 # plain string, so that it is read without importing mgfunc).
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 __all__ = [
     "DomainError",
