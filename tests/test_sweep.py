@@ -290,6 +290,16 @@ _TRAINING = {
     "snapshot_every": 1,
 }
 
+# Valid values for the curvature of a loss: sharpness's arguments, and hessian_eigenvalues' but k.
+_CURVATURE = {
+    "model": MODEL,
+    "dataset": DATA,
+    "loss": max_margin,
+    "alpha": 1e-4,
+    "iterations": 3,
+    "seed": 0,
+}
+
 
 def _train(**given: Any) -> object:
     return train(**{"on_step": _stop, **given})
@@ -400,24 +410,9 @@ ENTRIES: dict[str, Entry] = {
         rtol=1e-5,
         atol=1e-6,
     ),
-    "sharpness": _function(
-        curvature.sharpness,
-        model=MODEL,
-        dataset=DATA,
-        loss=max_margin,
-        alpha=1e-4,
-        iterations=3,
-        seed=0,
-    ),
-    "hessian_eigenvalues": _function(
-        curvature.hessian_eigenvalues,
-        model=MODEL,
-        dataset=DATA,
-        loss=max_margin,
-        alpha=1e-4,
-        k=2,
-        iterations=3,
-        seed=0,
+    "sharpness": Entry(curvature.sharpness, curvature.sharpness, _CURVATURE),
+    "hessian_eigenvalues": Entry(
+        curvature.hessian_eigenvalues, curvature.hessian_eigenvalues, {**_CURVATURE, "k": 2}
     ),
     "nodes": _function(graph_module.nodes, output=Y, grads=GRADS),
     "edges": _function(graph_module.edges, output=Y),
