@@ -190,6 +190,15 @@ def test_a_folder_in_the_way_is_refused(run: TrainingRun, data: Dataset, tmp_pat
     assert [path.name for path in tmp_path.iterdir()] == ["taken.gif"]
 
 
+def assert_a_stopped_save_leaves_the_old_file(animation: Animation, target: Path) -> None:
+    """Saving over an old ``target`` stops with StopError; the old file is left whole, alone."""
+    target.write_bytes(b"old")
+    with pytest.raises(StopError):
+        save_gif(animation, target)
+    assert target.read_bytes() == b"old"
+    assert [path.name for path in target.parent.iterdir()] == [target.name]
+
+
 class StopError(Exception):
     """Stands for anything going wrong while a GIF is written (a full disk, Ctrl-C)."""
 
@@ -208,12 +217,7 @@ def test_an_error_while_rendering_leaves_the_old_file(
             yield frame
 
     monkeypatch.setattr(animation, "frames", stop_at_frame_two)
-    target = tmp_path / "training.gif"
-    target.write_bytes(b"old")
-    with pytest.raises(StopError):
-        save_gif(animation, target)
-    assert target.read_bytes() == b"old"
-    assert [path.name for path in tmp_path.iterdir()] == ["training.gif"]
+    assert_a_stopped_save_leaves_the_old_file(animation, tmp_path / "training.gif")
 
 
 def test_an_error_while_matplotlib_renders_another_animation_leaves_the_old_file(
@@ -238,11 +242,7 @@ def test_an_error_while_matplotlib_renders_another_animation_leaves_the_old_file
 
     monkeypatch.setattr(animation, "save", save_and_stop)
     target = tmp_path / "training.gif"
-    target.write_bytes(b"old")
-    with pytest.raises(StopError):
-        save_gif(animation, target)
-    assert target.read_bytes() == b"old"
-    assert [path.name for path in tmp_path.iterdir()] == ["training.gif"]
+    assert_a_stopped_save_leaves_the_old_file(animation, target)
     monkeypatch.undo()
     with Image.open(save_gif(animation, target)) as image:  # matplotlib's own writer
         assert image.n_frames == 4

@@ -41,7 +41,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("foundation",),
     ),
     # Points and labels: knows nothing of networks.
-    "data": (("datasets",), ("foundation",)),
+    "data": (("datasets", "_records", "_own_data"), ("foundation",)),
     # Networks and their optimizers: know nothing of datasets or pictures.
     "networks": (("nn", "optim"), ("core", "foundation")),
     # Measuring a network on data: the losses, and the curvature of a loss.

@@ -234,6 +234,18 @@ def _method(
     return Entry(method, bound, arguments, words or {})
 
 
+def _returned_function(
+    method: object, transform: Callable[..., Callable[..., object]], f: Callable[..., object]
+) -> Entry:
+    """The function ``transform(f)`` returns, called with two valid arguments ``x`` and ``y``."""
+    return Entry(
+        method,
+        lambda x, y: transform(f)(x, y),
+        {"x": 1.0, "y": 2.0},
+        {"x": ("argument 0",), "y": ("argument 1",)},
+    )
+
+
 def _record(cls: type, example: object, **words: tuple[str, ...]) -> Entry:
     """A frozen record's constructor, with ``example``'s fields as the valid arguments."""
     fields = [field for field in attrs.fields(cls) if field.init]
@@ -260,6 +272,33 @@ def _path_entry(function: Callable[..., object], **arguments: object) -> Entry:
         return function(**{**given, "path": path if path == valid else _in_tmp(path)})
 
     return Entry(function, call, arguments, {}, _PATH)
+
+
+# Valid values for every argument of a training run: train's, and start's (all of them but
+# train's on_step).
+_TRAINING = {
+    "model": MODEL,
+    "dataset": DATA,
+    "steps": 2,
+    "loss": max_margin,
+    "learning_rate": 0.1,
+    "alpha": 1e-4,
+    "batch_size": 4,
+    "seed": 0,
+    "validation": DATA,
+    "log_every": 1,
+    "snapshot_every": 1,
+}
+
+# Valid values for the curvature of a loss: sharpness's arguments, and hessian_eigenvalues' but k.
+_CURVATURE = {
+    "model": MODEL,
+    "dataset": DATA,
+    "loss": max_margin,
+    "alpha": 1e-4,
+    "iterations": 3,
+    "seed": 0,
+}
 
 
 def _train(**given: Any) -> object:
@@ -316,17 +355,9 @@ ENTRIES: dict[str, Entry] = {
     "Gradients.__contains__": _method(Gradients.__contains__, GRADS.__contains__, node=X),
     "grad": _function(grad, f=_square),
     "value_and_grad": _function(value_and_grad, f=_square),
-    "grad(f)(x)": Entry(
-        transforms.Gradient.__call__,
-        lambda x, y: grad(_product)(x, y),
-        {"x": 1.0, "y": 2.0},
-        {"x": ("argument 0",), "y": ("argument 1",)},
-    ),
-    "value_and_grad(f)(x)": Entry(
-        transforms.ValueAndGradient.__call__,
-        lambda x, y: value_and_grad(_product)(x, y),
-        {"x": 1.0, "y": 2.0},
-        {"x": ("argument 0",), "y": ("argument 1",)},
+    "grad(f)(x)": _returned_function(transforms.Gradient.__call__, grad, _product),
+    "value_and_grad(f)(x)": _returned_function(
+        transforms.ValueAndGradient.__call__, value_and_grad, _product
     ),
     "grad(f returning ...)": Entry(
         grad, lambda result: grad(lambda _x: result)(1.0), {"result": X}, {"result": ("f",)}
@@ -358,19 +389,9 @@ ENTRIES: dict[str, Entry] = {
         {"cotangent": 1.0},
     ),
     "jacobian": _function(jacobian, f=_pair),
-    "jacobian(f)(x)": Entry(
-        transforms.Jacobian.__call__,
-        lambda x, y: jacobian(_pair)(x, y),
-        {"x": 1.0, "y": 2.0},
-        {"x": ("argument 0",), "y": ("argument 1",)},
-    ),
+    "jacobian(f)(x)": _returned_function(transforms.Jacobian.__call__, jacobian, _pair),
     "hessian": _function(hessian, f=_product),
-    "hessian(f)(x)": Entry(
-        transforms.Hessian.__call__,
-        lambda x, y: hessian(_product)(x, y),
-        {"x": 1.0, "y": 2.0},
-        {"x": ("argument 0",), "y": ("argument 1",)},
-    ),
+    "hessian(f)(x)": _returned_function(transforms.Hessian.__call__, hessian, _product),
     "hvp": _function(hvp, f=_product),
     "hvp(f)(primals, vector)": Entry(
         transforms.HessianVectorProduct.__call__,
@@ -389,24 +410,9 @@ ENTRIES: dict[str, Entry] = {
         rtol=1e-5,
         atol=1e-6,
     ),
-    "sharpness": _function(
-        curvature.sharpness,
-        model=MODEL,
-        dataset=DATA,
-        loss=max_margin,
-        alpha=1e-4,
-        iterations=3,
-        seed=0,
-    ),
-    "hessian_eigenvalues": _function(
-        curvature.hessian_eigenvalues,
-        model=MODEL,
-        dataset=DATA,
-        loss=max_margin,
-        alpha=1e-4,
-        k=2,
-        iterations=3,
-        seed=0,
+    "sharpness": Entry(curvature.sharpness, curvature.sharpness, _CURVATURE),
+    "hessian_eigenvalues": Entry(
+        curvature.hessian_eigenvalues, curvature.hessian_eigenvalues, {**_CURVATURE, "k": 2}
     ),
     "nodes": _function(graph_module.nodes, output=Y, grads=GRADS),
     "edges": _function(graph_module.edges, output=Y),
@@ -489,24 +495,7 @@ ENTRIES: dict[str, Entry] = {
         Adam.update, ADAM_OPTIMIZER.update, model=MODEL, grads=MODEL_GRADS, state=ADAM_STATE
     ),
     # Training.
-    "train": Entry(
-        train,
-        _train,
-        {
-            "model": MODEL,
-            "dataset": DATA,
-            "steps": 2,
-            "loss": max_margin,
-            "learning_rate": 0.1,
-            "alpha": 1e-4,
-            "batch_size": 4,
-            "seed": 0,
-            "validation": DATA,
-            "log_every": 1,
-            "snapshot_every": 1,
-            "on_step": _stop,
-        },
-    ),
+    "train": Entry(train, _train, {**_TRAINING, "on_step": _stop}),
     "train(optimizer=...)": Entry(
         train, _train, {"model": MODEL, "dataset": DATA, "steps": 2, "optimizer": ADAM_OPTIMIZER}
     ),
@@ -516,23 +505,7 @@ ENTRIES: dict[str, Entry] = {
         {"rate": 0.1},
         {"rate": _SCHEDULE},
     ),
-    "start": Entry(
-        trainer_module.start,
-        trainer_module.start,
-        {
-            "model": MODEL,
-            "dataset": DATA,
-            "steps": 2,
-            "loss": max_margin,
-            "learning_rate": 0.1,
-            "alpha": 1e-4,
-            "batch_size": 4,
-            "seed": 0,
-            "validation": DATA,
-            "log_every": 1,
-            "snapshot_every": 1,
-        },
-    ),
+    "start": Entry(trainer_module.start, trainer_module.start, _TRAINING),
     "step": _function(
         trainer_module.step,
         # The error names both by their types: "step takes a TrainingState and a Batch".
