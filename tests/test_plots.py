@@ -368,3 +368,8 @@ def test_the_demo_writes_neurons_png_and_says_when_it_leaves_it_out(
     assert main([*arguments, "--out", str(tmp_path / "b"), "--layers", "1"]) == 0
     assert "neurons.png left out: 0 hidden neurons" in capsys.readouterr().out
     assert not (tmp_path / "b" / "neurons.png").exists()
+
+
+def test_plot_neurons_refuses_columns_past_the_most_maps_by_name() -> None:
+    with pytest.raises(InvalidValueError, match="columns"):
+        plot_neurons(MLP.create(2, [4, 1], seed=0), moons(20, seed=0), columns=10**400)

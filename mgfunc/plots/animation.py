@@ -42,6 +42,7 @@ from mgfunc.plots._common import (
 from mgfunc.plots._frames import FrameAnimation, write_gif
 from mgfunc.plots._grid import GridOutputs, grid_outputs
 from mgfunc.plots.neurons import (
+    MAX_NEURON_MAPS,
     draw_neuron_maps,
     hidden_layers,
     map_artists,
@@ -135,7 +136,7 @@ def animate_training(
     if not isinstance(neurons, bool):
         raise InvalidTypeError(f"neurons must be True or False, got {describe(neurons)}")
     hidden = hidden_layers(run.final_model) if neurons else ()
-    wrap = whole_number(columns, "columns", least=1, example="8")
+    wrap = whole_number(columns, "columns", least=1, most=MAX_NEURON_MAPS, example="8")
     size = _figsize(figsize, hidden, wrap)
     rows = {row.step: row for row in run.history}
     frames = [

@@ -115,7 +115,7 @@ def plot_neurons(
             neurons, a bad ``columns``; see also :func:`mgfunc.plot_data.decision_boundary`.
     """
     hidden = hidden_layers(model)
-    wrap = whole_number(columns, "columns", least=1, example="8")
+    wrap = whole_number(columns, "columns", least=1, most=MAX_NEURON_MAPS, example="8")
     if figure is not None and not isinstance(figure, (Figure, SubFigure)):
         raise InvalidTypeError(
             f"figure must be a matplotlib Figure or SubFigure or None, got {describe(figure)}; "
