@@ -116,8 +116,7 @@ def _sum_series(node: Value, inputs: Sequence[Series], order: int) -> Series:
     return [node.data] + [_add_up(s[k] for s in inputs) for k in range(1, order + 1)]
 
 
-_add = Rule(_ones, _no_tangents, _sum_series)
-_sum = Rule(_ones, _no_tangents, _sum_series)
+_add = Rule(_ones, _no_tangents, _sum_series)  # a + b and sum_values alike
 _identity = Rule(lambda node: (1.0,), _no_tangents, lambda node, inputs, order: list(inputs[0]))
 _subtract = Rule(
     lambda node: (1.0, -1.0),
@@ -259,14 +258,17 @@ _relu = Rule(_relu_values, _no_tangents, _relu_series)
 # tanh: y' = (1 - y**2) x'. exp: y' = y x'. sigmoid: y' = y (1 - y) x'. log: y' = x' / x.
 
 
-def _ode_series(
-    node: Value, a: Series, order: int, slope: Callable[[Series, int], float]
-) -> Series:
-    """y's coefficients where y' = g(y) * a', g's coefficient m given by slope(y, m)."""
-    y = [node.data]
+def _ode_series(y0: float, a: Series, order: int, slope: Callable[[Series, int], float]) -> Series:
+    """y's coefficients from y(0) = y0, where y' = g(y) * a', g's coefficient m being
+    slope(y, m)."""
+    y = [y0]
     for k in range(1, order + 1):
         y.append(_add_up(j * a[j] * slope(y, k - j) for j in range(1, k + 1)) / k)
     return y
+
+
+def _exp_slope(y: Series, m: int) -> float:
+    return y[m]
 
 
 def _tanh_slope(y: Series, m: int) -> float:
@@ -281,23 +283,27 @@ def _sigmoid_slope(y: Series, m: int) -> float:
 _tanh = Rule(
     lambda node: (1.0 - node * node,),
     lambda node, t, tangent: (-2.0 * node.data * tangent,),
-    lambda node, s, order: _ode_series(node, s[0], order, _tanh_slope),
+    lambda node, s, order: _ode_series(node.data, s[0], order, _tanh_slope),
 )
 _exp = Rule(
     lambda node: (node,),
     lambda node, t, tangent: (tangent,),
-    lambda node, s, order: _ode_series(node, s[0], order, lambda y, m: y[m]),
+    lambda node, s, order: _ode_series(node.data, s[0], order, _exp_slope),
 )
 _sigmoid = Rule(
     lambda node: (node * (1.0 - node),),
     lambda node, t, tangent: (tangent * (1.0 - 2.0 * node.data),),
-    lambda node, s, order: _ode_series(node, s[0], order, _sigmoid_slope),
+    lambda node, s, order: _ode_series(node.data, s[0], order, _sigmoid_slope),
 )
 
 
 def _log_series(node: Value, s: Sequence[Series], order: int) -> Series:
-    (a,) = s
-    y = [node.data]
+    return _log_of(node.data, s[0], order)
+
+
+def _log_of(y0: float, a: Series, order: int) -> Series:
+    """The coefficients of log(a), whose value is y0: a * y' = a'."""
+    y = [y0]
     for k in range(1, order + 1):
         inner = _add_up(j * y[j] * a[k - j] for j in range(1, k)) / k
         y.append((a[k] - inner) / a[0])
@@ -393,18 +399,11 @@ def _logsumexp_series(node: Value, s: Sequence[Series], order: int) -> Series:
     # y = m + log(sum(exp(v_i - m))) with m = y's own value: each exp(v_i - m) is a series
     # (y' = y a'), then their sum, then its log (whose value is 0).
     total = _constant(0.0, order)
-    for v, weight in zip(s, node.local_gradients):
-        exp_i = [weight]
-        for k in range(1, order + 1):
-            exp_i.append(_add_up(j * v[j] * exp_i[k - j] for j in range(1, k + 1)) / k)
+    for v, weight in zip(s, node.local_gradients):  # exp(v_i - m) is the softmax weight at 0
+        exp_i = _ode_series(weight, v, order, _exp_slope)
         total = [a + b for a, b in zip(total, exp_i)]
     total[0] = 1.0  # the softmax weights add up to 1
-    y = [node.data]
-    logs = [0.0]
-    for k in range(1, order + 1):
-        inner = _add_up(j * logs[j] * total[k - j] for j in range(1, k)) / k
-        logs.append(total[k] - inner)
-    return y + logs[1:]
+    return [node.data, *_log_of(0.0, total, order)[1:]]
 
 
 _logsumexp = Rule(
@@ -425,7 +424,7 @@ _RULES: dict[str, Rule] = {
     "exp": _exp,
     "log": _log,
     "sigmoid": _sigmoid,
-    "sum": _sum,
+    "sum": _add,
     "sum of squares": _sum_of_squares,
     "linear": _linear,
     "relu(linear)": _relu_linear,
