@@ -236,10 +236,15 @@ def derivative(f: ScalarFunction) -> Derivative:
     >>> derivative(derivative(derivative(lambda x: x ** 3)))(2.0)
     6.0
     """
-    if isinstance(f, Derivative) and f.argnum == 0:
+    return _differentiated(f, 0, "derivative")
+
+
+def _differentiated(f: object, argnum: int, transform: str) -> Derivative:
+    """The derivative of ``f`` along argument ``argnum``; of a Derivative, one order more."""
+    if isinstance(f, Derivative) and f.argnum == argnum:
         return attrs.evolve(f, order=f.order + 1)
-    function, signature = _make(f, "derivative")
-    return Derivative(function, signature, 0, 1)
+    function, signature = _make(f, transform)
+    return Derivative(function, signature, argnum, 1)
 
 
 @overload
@@ -278,10 +283,7 @@ def grad(f: ScalarFunction, argnums: int | tuple[int, ...] | None = None) -> Gra
     """
     _check_argnums(argnums)
     if isinstance(argnums, int):
-        if isinstance(f, Derivative) and f.argnum == argnums:
-            return attrs.evolve(f, order=f.order + 1)
-        function, signature = _make(f, "grad")
-        return Derivative(function, signature, argnums, 1)
+        return _differentiated(f, argnums, "grad")
     function, signature = _make(f, "grad")
     return Gradient(function, signature, argnums)
 
