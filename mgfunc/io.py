@@ -10,14 +10,26 @@ Three formats, each a JSON object with a ``"format"`` and a ``"version"``:
   buffer, Adam's moments, step count), the training configuration, the snapshots.
 
 Floats are written with Python's shortest round-trip ``repr``, so every number comes back bit
-for bit (``-0.0`` and subnormals included). Loading checks the whole file before building
-anything: a truncated, tampered, inconsistent or foreign file raises
-:class:`~mgfunc.errors.ModelFileError` naming the file and the field's path, such as
-``optimizer_state.first_moment[3]``. There is no pickle, so loading a file never runs code.
-Saving checks the document the same way before writing it, so a file that saves always loads;
-files are written atomically (a temporary file in the same folder, then ``os.replace``), so a
-crash never leaves half a file behind, and a file that cannot be written (a missing folder, no
-permission) gets an ``OSError`` naming the path you chose and what to do.
+for bit (``-0.0`` and subnormals included). There is no pickle, so loading a file never runs
+code. Files are written atomically (a temporary file in the same folder, then ``os.replace``),
+so a crash never leaves half a file behind.
+
+What goes wrong, and what every function here then raises (each function's own ``Raises`` says
+what is particular to it); every argument is checked before any file is opened:
+
+- :class:`~mgfunc.errors.ModelFileError`, from the loaders (``load_*`` and ``*_from_json``):
+  the whole document is checked before anything is built, and a truncated, tampered,
+  inconsistent or foreign one (not UTF-8 JSON, another format or version, a field missing or
+  of the wrong type) is refused with the file (or ``text``) and the field's path, such as
+  ``optimizer_state.first_moment[3]``; a file of another format names its loader.
+- :class:`~mgfunc.errors.InvalidTypeError` for an argument of the wrong type, and
+  :class:`~mgfunc.errors.InvalidValueError` for one that cannot be saved (a NaN or infinite
+  number, parts that do not fit together) or a path holding a NUL character. Saving checks the
+  document by reading it back, so a file that saves always loads.
+- ``OSError``: a file that cannot be read (Python's own error, naming the file) or written (a
+  missing folder, no permission...: the message names the path you chose and what to do, and
+  the class is Python's own for the cause, ``FileNotFoundError``, ``PermissionError``,
+  ``IsADirectoryError``...).
 
 Files are written at :data:`VERSION` 2. Model and history files of version 1 (from before
 activations and validation columns) still load, their neurons as ReLU neurons.
@@ -34,6 +46,7 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from mgfunc import _schema
 from mgfunc._checks import of_type
@@ -67,6 +80,8 @@ RUN_FORMAT = "mgfunc.run"
 VERSION = 2
 """The version every format is written at (run files begin at version 2)."""
 
+_T = TypeVar("_T")
+
 # Each format: its name, the noun for messages, the versions read, and the reader of its body
 # (mgfunc._schema). The files themselves are read and written by mgfunc._document and
 # mgfunc._files, which know nothing of models or runs.
@@ -78,7 +93,6 @@ _LOADERS = {
     HISTORY_FORMAT: "mgfunc.io.load_history",
     RUN_FORMAT: "mgfunc.io.load_run",
 }
-_STRING_SOURCE = "text"  # the argument of model_from_json and friends, named in errors
 
 
 # Writing.
@@ -157,18 +171,15 @@ def run_to_json(run: TrainingRun) -> str:
 
 
 def save_model(model: MLP, path: PathArgument) -> None:
-    """Write ``model`` to ``path`` as JSON, atomically (see :func:`model_to_json`).
+    """Write ``model`` to ``path``, atomically, as the text of :func:`model_to_json`.
 
     Args:
         model: the MLP to save.
         path: the file to write (a str or path-like); an existing file is replaced.
 
     Raises:
-        InvalidTypeError: ``model`` is not an MLP or ``path`` is not a str or path-like.
-        InvalidValueError: a parameter is NaN or infinite, or ``path`` contains a NUL character.
-        OSError: the file cannot be written (missing folder, no permission, ...); the message
-            names ``path`` and what to do, and the class is Python's for the cause
-            (``FileNotFoundError``, ``PermissionError``, ``IsADirectoryError``...).
+        InvalidTypeError, InvalidValueError: what :func:`model_to_json` refuses, or a bad path.
+        OSError: the file cannot be written; the message names ``path`` and what to do.
 
     >>> import os, tempfile
     >>> from mgfunc.nn import MLP
@@ -181,17 +192,16 @@ def save_model(model: MLP, path: PathArgument) -> None:
 
 
 def save_history(run_or_history: TrainingRun | Sequence[HistoryRow], path: PathArgument) -> None:
-    """Write a training history to ``path`` as JSON, atomically (see :func:`history_to_json`).
+    """Write a training history to ``path``, atomically, as the text of :func:`history_to_json`.
 
     Args:
         run_or_history: a TrainingRun or a sequence of HistoryRow.
-        path: the file to write (a str or path-like); an existing file is replaced.
+        path: the file to write; an existing file is replaced.
 
     Raises:
-        InvalidTypeError, InvalidValueError: as :func:`history_to_json`, or ``path`` is not a
-            str or path-like.
-        OSError: the file cannot be written; the message names ``path`` (as
-            :func:`save_model`).
+        InvalidTypeError, InvalidValueError: what :func:`history_to_json` refuses, or a bad
+            path.
+        OSError: the file cannot be written; the message names ``path``.
 
     >>> import os, tempfile
     >>> from mgfunc.datasets import moons
@@ -207,20 +217,18 @@ def save_history(run_or_history: TrainingRun | Sequence[HistoryRow], path: PathA
 
 
 def save_run(run: TrainingRun, path: PathArgument) -> None:
-    """Write a training run to ``path`` as JSON, atomically (see :func:`run_to_json`).
+    """Write a training run to ``path``, atomically, as the text of :func:`run_to_json`.
 
     Everything is checked before the file is opened: a run that cannot be saved leaves no file
     behind (and an existing file as it was).
 
     Args:
         run: the TrainingRun to save.
-        path: the file to write (a str or path-like); an existing file is replaced.
+        path: the file to write; an existing file is replaced.
 
     Raises:
-        InvalidTypeError, InvalidValueError: as :func:`run_to_json`, or ``path`` is not a str
-            or path-like.
-        OSError: the file cannot be written; the message names ``path`` (as
-            :func:`save_model`).
+        InvalidTypeError, InvalidValueError: what :func:`run_to_json` refuses, or a bad path.
+        OSError: the file cannot be written.
 
     >>> import os, tempfile
     >>> from mgfunc.datasets import moons
@@ -236,7 +244,8 @@ def save_run(run: TrainingRun, path: PathArgument) -> None:
     write_text(check_path(path), run_to_json(run))
 
 
-# Reading.
+# Reading: each function checks its argument, then hands the text to mgfunc._document.decode
+# with the format it expects.
 
 
 def model_from_json(text: str) -> MLP:
@@ -250,9 +259,7 @@ def model_from_json(text: str) -> MLP:
 
     Raises:
         InvalidTypeError: ``text`` is not a str.
-        ModelFileError: the text is not valid JSON, not an ``mgfunc.model`` document of a
-            version this mgfunc reads, or a field is missing, of the wrong type, or
-            inconsistent.
+        ModelFileError: ``text`` is not a model document this mgfunc reads.
 
     >>> model_from_json('{"format": "mgfunc.history", "version": 2, "rows": []}')
     Traceback (most recent call last):
@@ -260,7 +267,7 @@ def model_from_json(text: str) -> MLP:
     mgfunc.errors.ModelFileError: text: format is 'mgfunc.history' but a model file has \
 format 'mgfunc.model'; read this file with mgfunc.io.load_history
     """
-    return decode(_check_text(text), _STRING_SOURCE, _MODEL, _LOADERS)
+    return _from_text(text, _MODEL)
 
 
 def history_from_json(text: str) -> tuple[HistoryRow, ...]:
@@ -274,14 +281,12 @@ def history_from_json(text: str) -> tuple[HistoryRow, ...]:
 
     Raises:
         InvalidTypeError: ``text`` is not a str.
-        ModelFileError: the text is not valid JSON, not an ``mgfunc.history`` document of a
-            version this mgfunc reads, or a field is missing, of the wrong type, or
-            inconsistent.
+        ModelFileError: ``text`` is not a history document this mgfunc reads.
 
     >>> history_from_json('{"format": "mgfunc.history", "version": 2, "rows": []}')
     ()
     """
-    return decode(_check_text(text), _STRING_SOURCE, _HISTORY, _LOADERS)
+    return _from_text(text, _HISTORY)
 
 
 def run_from_json(text: str) -> TrainingRun:
@@ -296,8 +301,9 @@ def run_from_json(text: str) -> TrainingRun:
 
     Raises:
         InvalidTypeError: ``text`` is not a str.
-        ModelFileError: the text is not valid JSON, not an ``mgfunc.run`` document of a version
-            this mgfunc reads, or a field is missing, of the wrong type, or inconsistent.
+        ModelFileError: ``text`` is not a run document this mgfunc reads, or its parts do not
+            fit together (an optimizer state that does not fit the model, history steps out of
+            order, an unknown loss or optimizer name, ...).
 
     >>> run_from_json('{"format": "mgfunc.run", "version": 2}')
     Traceback (most recent call last):
@@ -305,7 +311,7 @@ def run_from_json(text: str) -> TrainingRun:
     mgfunc.errors.ModelFileError: text: the document is missing the key(s) config, \
 final_accuracy, final_loss, final_model, history, optimizer_state, snapshots, steps
     """
-    return decode(_check_text(text), _STRING_SOURCE, _RUN, _LOADERS)
+    return _from_text(text, _RUN)
 
 
 def load_model(path: PathArgument) -> MLP:
@@ -318,11 +324,10 @@ def load_model(path: PathArgument) -> MLP:
         A new MLP equal to the saved one, float for float.
 
     Raises:
-        InvalidTypeError: ``path`` is not a str or path-like.
-        InvalidValueError: ``path`` contains a NUL character.
-        ModelFileError: the file is truncated, not UTF-8 JSON, of another format or version,
-            or tampered with; the message names the file and the field.
+        ModelFileError: the file is not a model file this mgfunc reads; the message names the
+            file and the field.
         OSError: the file cannot be read (it does not exist, no permission, ...).
+        InvalidTypeError, InvalidValueError: ``path`` is not a str or path-like, or holds a NUL.
 
     >>> import os, tempfile
     >>> path = os.path.join(tempfile.mkdtemp(), "broken.json")
@@ -333,73 +338,71 @@ def load_model(path: PathArgument) -> MLP:
     ...
     mgfunc.errors.ModelFileError: ...broken.json: not valid JSON (truncated or corrupted?)...
     """
-    source = check_path(path)
-    return decode(read_text(source), source, _MODEL, _LOADERS)
+    return _from_file(path, _MODEL)
 
 
 def load_history(path: PathArgument) -> tuple[HistoryRow, ...]:
     """Read a history saved by :func:`save_history` (version 1 files too).
 
     Args:
-        path: the file to read (a str or path-like).
+        path: the file to read.
 
     Returns:
         The rows, in order.
 
     Raises:
-        InvalidTypeError: ``path`` is not a str or path-like.
-        InvalidValueError: ``path`` contains a NUL character.
-        ModelFileError: the file is truncated, not UTF-8 JSON, of another format or version,
-            or tampered with; the message names the file and the field.
-        OSError: the file cannot be read.
+        ModelFileError: the file is not a history file this mgfunc reads (a model file names
+            its loader, as below).
+        OSError, InvalidTypeError, InvalidValueError: as :func:`load_model`.
 
     >>> import os, tempfile
-    >>> path = os.path.join(tempfile.mkdtemp(), "history.json")
-    >>> save_history([], path)
-    >>> load_history(path)
-    ()
+    >>> from mgfunc.nn import MLP
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.json")
+    >>> save_model(MLP.create(2, [1], seed=0), path)
+    >>> load_history(path)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mgfunc.errors.ModelFileError: ...model.json: format is 'mgfunc.model' but a history file \
+has format 'mgfunc.history'; read this file with mgfunc.io.load_model
     """
-    source = check_path(path)
-    return decode(read_text(source), source, _HISTORY, _LOADERS)
+    return _from_file(path, _HISTORY)
 
 
 def load_run(path: PathArgument) -> TrainingRun:
     """Read a training run saved by :func:`save_run`; :func:`~mgfunc.trainer.resume` continues it.
 
     Args:
-        path: the file to read (a str or path-like).
+        path: the file to read.
 
     Returns:
         A new TrainingRun equal to the saved one, float for float.
 
     Raises:
-        InvalidTypeError: ``path`` is not a str or path-like.
-        InvalidValueError: ``path`` contains a NUL character.
-        ModelFileError: the file is truncated, not UTF-8 JSON, of another format or version,
-            tampered with, or inconsistent (an optimizer state that does not fit the model,
-            history steps out of order, an unknown loss or optimizer name, ...); the message
-            names the file and the field's path.
-        OSError: the file cannot be read.
+        ModelFileError: the file is not a run file this mgfunc reads, or its parts do not fit
+            together (as :func:`run_from_json`).
+        OSError, InvalidTypeError, InvalidValueError: as :func:`load_model`.
 
-    >>> import os, tempfile
-    >>> from mgfunc.datasets import moons
-    >>> from mgfunc.nn import MLP
-    >>> from mgfunc.trainer import train
-    >>> run = train(MLP.create(2, [4, 1], seed=0), moons(10, seed=0), steps=2)
-    >>> path = os.path.join(tempfile.mkdtemp(), "run.json")
-    >>> save_run(run, path)
-    >>> load_run(path) == run
-    True
+    >>> load_run("no-such-run.json")
+    Traceback (most recent call last):
+    ...
+    FileNotFoundError: [Errno 2] No such file or directory: 'no-such-run.json'
     """
-    source = check_path(path)
-    return decode(read_text(source), source, _RUN, _LOADERS)
+    return _from_file(path, _RUN)
 
 
-def _check_text(text: object) -> str:
-    return of_type(
+def _from_text(text: object, kind: Format[_T]) -> _T:
+    """What :func:`mgfunc._document.decode` reads from ``text``, an argument named so."""
+    checked = of_type(
         text,
         str,
         "text",
         "a str of JSON",
         "pass what model_to_json, history_to_json or run_to_json returned",
     )
+    return decode(checked, "text", kind, _LOADERS)
+
+
+def _from_file(path: object, kind: Format[_T]) -> _T:
+    """What :func:`mgfunc._document.decode` reads from the file at ``path``."""
+    source = check_path(path)
+    return decode(read_text(source), source, kind, _LOADERS)
