@@ -1,7 +1,10 @@
 """Charts of the data and of training: the points, the loss and accuracy curves, and the
 decision boundary over the plane.
 
-Each function draws on the ``Axes`` you pass, or on a new figure, and returns the Axes.
+Each function draws on the ``Axes`` you pass as ``ax``, or on a new figure when ``ax`` is None,
+and returns the Axes drawn on; an argument of the wrong type (a ``dataset`` that is not a
+Dataset, an ``ax`` that is not an Axes, ...) raises :class:`~mgfunc.errors.InvalidTypeError`
+naming it, before anything is drawn.
 
 >>> from mgfunc.datasets import moons
 >>> from mgfunc.nn import MLP
@@ -50,9 +53,6 @@ def plot_dataset(dataset: Dataset, *, ax: Axes | None = None) -> Axes:
 
     Returns:
         The Axes drawn on.
-
-    Raises:
-        InvalidTypeError: ``dataset`` is not a Dataset or ``ax`` is not an Axes.
     """
     rows = dataset_points(dataset)
     axes = new_axes(ax, SQUARE_FIGSIZE)
@@ -75,17 +75,9 @@ def plot_loss(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
 
     Returns:
         The Axes drawn on.
-
-    Raises:
-        InvalidTypeError: ``run`` is not a TrainingRun or ``ax`` is not an Axes.
     """
-    return _metric_chart(
-        ax,
-        loss_history(run),
-        [(metric, style, None, f"{metric} loss") for metric, style in _LOSS_STYLES],
-        "Training and validation loss" if _validated(run) else "Training loss",
-        "loss",
-    )
+    curves = [(metric, style, None, f"{metric} loss") for metric, style in _LOSS_STYLES]
+    return _metric_chart(ax, run, loss_history(run), curves, "loss", "loss")
 
 
 def plot_accuracy(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
@@ -97,20 +89,10 @@ def plot_accuracy(run: TrainingRun, *, ax: Axes | None = None) -> Axes:
         ax: the Axes to draw on; None makes a new 8 x 4 inch figure.
 
     Returns:
-        The Axes drawn on.
-
-    Raises:
-        InvalidTypeError: ``run`` is not a TrainingRun or ``ax`` is not an Axes.
+        The Axes drawn on, its y axis from 0 to 100 (a little margin around it).
     """
     axes = _metric_chart(
-        ax,
-        accuracy_history(run),
-        [
-            ("accuracy", "-", "#1a9850", "accuracy"),
-            ("validation accuracy", "-.", "#762a83", "validation accuracy"),
-        ],
-        "Training and validation accuracy" if _validated(run) else "Training accuracy",
-        "accuracy (%)",
+        ax, run, accuracy_history(run), _ACCURACY_CURVES, "accuracy", "accuracy (%)"
     )
     axes.set_ylim(-2.0, 102.0)
     return axes
@@ -142,7 +124,6 @@ def plot_decision_boundary(
         The Axes drawn on.
 
     Raises:
-        InvalidTypeError: an argument has the wrong type.
         InvalidValueError: see :func:`mgfunc.plot_data.decision_boundary`.
     """
     check_ax(ax)
@@ -160,18 +141,24 @@ def plot_decision_boundary(
 
 
 _LOSS_STYLES = (("total", "-"), ("data", "--"), ("regularization", ":"), ("validation", "-."))
+_ACCURACY_CURVES = (
+    ("accuracy", "-", "#1a9850", "accuracy"),
+    ("validation accuracy", "-.", "#762a83", "validation accuracy"),
+)
 
 
 def _metric_chart(
     ax: Axes | None,
+    run: TrainingRun,
     rows: Sequence[MetricRow],
     curves: Sequence[tuple[str, str, str | None, str]],
-    title: str,
+    measure: str,
     ylabel: str,
 ) -> Axes:
-    """Metrics against the step on ``ax`` or a new 8 x 4 inch figure: a line for each
-    ``(metric, line style, colour or None for the next default, legend label)`` that the rows
-    hold, with a grid and a legend."""
+    """Metrics of ``run`` against the step on ``ax`` or a new 8 x 4 inch figure: a line for
+    each ``(metric, line style, colour or None for the next default, legend label)`` that the
+    rows hold, with a grid and a legend, titled by what is measured ("Training and validation
+    loss" when the run measured a validation set)."""
     axes = new_axes(ax, WIDE_FIGSIZE)
     for metric, style, colour, label in curves:
         picked = [row for row in rows if row.metric == metric]
@@ -184,7 +171,9 @@ def _metric_chart(
                 linewidth=2,
                 label=label,
             )
-    axes.set_title(title)
+    axes.set_title(
+        f"Training and validation {measure}" if _validated(run) else f"Training {measure}"
+    )
     axes.set_xlabel("step")
     axes.set_ylabel(ylabel)
     axes.grid(alpha=0.3)
