@@ -341,14 +341,14 @@ def test_plot_neurons_refuses_bad_input_before_drawing(dataset: Dataset) -> None
 
     model = MLP.create(2, [3, 1], seed=0)
     with pytest.raises(InvalidTypeError, match="model must be an MLP"):
-        plot_neurons("model", dataset)  # type: ignore[call-overload]
+        plot_neurons("model", dataset)  # type: ignore[arg-type]
     with pytest.raises(InvalidValueError, match=r"no hidden layer.*plot_decision_boundary"):
         plot_neurons(MLP.create(2, [1], seed=0), dataset)
     with pytest.raises(InvalidValueError, match="columns"):
         plot_neurons(model, dataset, columns=0)
     figure = Figure()
     with pytest.raises(InvalidTypeError, match="figure must be a matplotlib Figure"):
-        plot_neurons(model, dataset, figure=figure.add_subplot())  # type: ignore[call-overload]
+        plot_neurons(model, dataset, figure=figure.add_subplot())  # type: ignore[type-var]
     with pytest.raises(InvalidValueError, match="h is the grid step"):
         plot_neurons(model, dataset, h=-1.0, figure=figure)
     assert len(figure.get_axes()) == 1 and not figure.subfigs  # only the Axes made above

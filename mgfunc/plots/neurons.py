@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import TypeVar, overload
+from typing import TypeVar
 
 import numpy as np
 from matplotlib.artist import Artist
@@ -49,31 +49,10 @@ _BOUNDARY_INCHES = 3.6  # the least width and height of the decision boundary pa
 _LAYER_TITLE_INCHES = 0.3
 _COLORMAP = "PuOr"  # orange below 0, white at 0, purple above: not the classes' red and blue
 
+# What plot_neurons draws on: the figure passed (typed as it was passed), or a new Figure. A
+# Figure in gives a Figure out, as does None; a SubFigure in gives "SubFigure | Figure" out,
+# which is exactly what a variable of type "SubFigure | None" may give back.
 _Canvas = TypeVar("_Canvas", Figure, SubFigure)
-
-
-@overload
-def plot_neurons(
-    model: MLP,
-    dataset: Dataset,
-    *,
-    h: float = ...,
-    padding: float = ...,
-    columns: int = ...,
-    figure: None = ...,
-) -> Figure: ...
-
-
-@overload
-def plot_neurons(
-    model: MLP,
-    dataset: Dataset,
-    *,
-    h: float = ...,
-    padding: float = ...,
-    columns: int = ...,
-    figure: _Canvas,
-) -> _Canvas: ...
 
 
 def plot_neurons(
@@ -83,8 +62,8 @@ def plot_neurons(
     h: float = 0.25,
     padding: float = 1.0,
     columns: int = 8,
-    figure: Figure | SubFigure | None = None,
-) -> Figure | SubFigure:
+    figure: _Canvas | None = None,
+) -> _Canvas | Figure:
     """Every hidden neuron's output over the plane as a small heatmap, layer by layer, and the
     model's decision boundary (any number of classes) with the points.
 
