@@ -433,9 +433,8 @@ class Playground:
         self.optimizer = widgets.Dropdown(
             options=list(OPTIMIZERS), value=start.optimizer, description="optimizer", layout=wide
         )
-        self.learning_rate = widgets.FloatLogSlider(
+        self.learning_rate = widgets.FloatLogSlider(  # min and max are powers of ten
             value=start.learning_rate,
-            base=10,
             min=-3,
             max=0,
             step=0.25,

@@ -1,9 +1,17 @@
 # Typed stubs for the part of ipywidgets that mgfunc.playground uses (ipywidgets ships no type
 # information). tests/test_stubs.py checks every name here against the installed ipywidgets.
+#
+# The classes follow ipywidgets' own hierarchy, so that each member is declared once, on the
+# base that has it: every control is a ValueWidget with a description; the sliders are bounded
+# numbers. The private bases stand for classes that ipywidgets keeps in its submodules
+# (widget_description.DescriptionWidget, widget_int._Int and widget_float._Float,
+# _BoundedInt/_BoundedFloat/_BoundedLogFloat, widget_string._String); ipywidgets writes its int
+# and float classes twice, the stub once, generic in the number type.
 from collections.abc import Callable, Sequence
 from typing import Generic, TypedDict, TypeVar
 
 _T = TypeVar("_T")
+_Number = TypeVar("_Number", int, float)
 
 class Change(TypedDict):
     name: str
@@ -25,61 +33,59 @@ class DOMWidget(Widget):
 class ValueWidget(Widget, Generic[_T]):
     value: _T
 
-class _Control(DOMWidget, ValueWidget[_T]):  # stub only: what the controls below share
+class _Described(DOMWidget, ValueWidget[_T]):  # a control: DescriptionWidget and ValueWidget
     description: str
+
+class _Numeric(_Described[_Number]):  # _Int, _Float
+    disabled: bool
+    def __init__(self, *, value: _Number, description: str = ..., layout: Layout = ...) -> None: ...
+
+class _Slider(_Numeric[_Number]):  # _BoundedInt, _BoundedFloat, _BoundedLogFloat, with a step
+    min: _Number
+    max: _Number
+    step: _Number
+    readout_format: str
+    def __init__(
+        self,
+        *,
+        value: _Number,
+        min: _Number,
+        max: _Number,
+        step: _Number = ...,
+        description: str = ...,
+        readout_format: str = ...,
+        layout: Layout = ...,
+    ) -> None: ...
+
+class IntSlider(_Slider[int]): ...
+class FloatSlider(_Slider[float]): ...
+
+class FloatLogSlider(_Slider[float]):  # min, max and step are powers of base (10 unless set)
+    base: float
+
+class IntText(_Numeric[int]): ...
+
+class _String(_Described[str]):  # _String: the text widgets
+    placeholder: str
+    def __init__(
+        self,
+        *,
+        value: str = ...,
+        description: str = ...,
+        placeholder: str = ...,
+        layout: Layout = ...,
+    ) -> None: ...
+
+class Text(_String):
     disabled: bool
 
-class Dropdown(_Control[str]):
+class HTML(_String): ...
+
+class Dropdown(_Described[str]):  # _Selection
     options: Sequence[str]
+    disabled: bool
     def __init__(
         self, *, options: Sequence[str], value: str, description: str = ..., layout: Layout = ...
-    ) -> None: ...
-
-class IntSlider(_Control[int]):
-    def __init__(
-        self,
-        *,
-        value: int,
-        min: int,
-        max: int,
-        step: int = ...,
-        description: str = ...,
-        layout: Layout = ...,
-    ) -> None: ...
-
-class FloatSlider(_Control[float]):
-    def __init__(
-        self,
-        *,
-        value: float,
-        min: float,
-        max: float,
-        step: float = ...,
-        description: str = ...,
-        readout_format: str = ...,
-        layout: Layout = ...,
-    ) -> None: ...
-
-class FloatLogSlider(_Control[float]):
-    def __init__(
-        self,
-        *,
-        value: float,
-        base: float = ...,
-        min: float,
-        max: float,
-        step: float = ...,
-        description: str = ...,
-        readout_format: str = ...,
-        layout: Layout = ...,
-    ) -> None: ...
-
-class IntText(_Control[int]):
-    def __init__(self, *, value: int, description: str = ..., layout: Layout = ...) -> None: ...
-
-class Text(_Control[str]):
-    def __init__(
-        self, *, value: str, description: str = ..., placeholder: str = ..., layout: Layout = ...
     ) -> None: ...
 
 class Button(DOMWidget):
@@ -92,19 +98,13 @@ class Button(DOMWidget):
     def on_click(self, callback: Callable[[Button], None]) -> None: ...
     def click(self) -> None: ...
 
-class Image(DOMWidget):
-    value: bytes | memoryview  # set as bytes, read back as a memoryview
+class Image(DOMWidget, ValueWidget[bytes | memoryview]):  # set as bytes, read as a memoryview
     format: str
     def __init__(self, *, value: bytes = ..., format: str = ..., layout: Layout = ...) -> None: ...
 
-class HTML(DOMWidget, ValueWidget[str]):
-    def __init__(self, *, value: str = ..., layout: Layout = ...) -> None: ...
-
 class Box(DOMWidget):
     children: tuple[Widget, ...]
-
-class VBox(Box):
     def __init__(self, children: Sequence[Widget], *, layout: Layout = ...) -> None: ...
 
-class HBox(Box):
-    def __init__(self, children: Sequence[Widget], *, layout: Layout = ...) -> None: ...
+class VBox(Box): ...
+class HBox(Box): ...
