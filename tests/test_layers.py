@@ -53,7 +53,15 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
     # Seeing: plain rows for plotting, graph rows and DOT text, and the pictures.
     "seeing": (
-        ("graph", "plot_data", "plots", "vega", "playground"),
+        (
+            "graph",
+            "plot_data",
+            "plots",
+            "vega",
+            "playground",
+            "_playground_settings",
+            "_optimizer_table",
+        ),
         ("training", "losses", "networks", "data", "core", "foundation"),
     ),
     # Files: the records of models, histories and runs.
