@@ -58,6 +58,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "plot_data",
             "plots",
             "vega",
+            "_vega_offline",
             "playground",
             "_playground_settings",
             "_optimizer_table",
