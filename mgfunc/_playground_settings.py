@@ -18,13 +18,13 @@ from typing import Any
 
 import attrs
 
-from mgfunc._checks import describe, real_number, whole_number
+from mgfunc._checks import check_choice, describe, real_number, whole_number
 from mgfunc._frozen import immutable
 from mgfunc._random import check_seed
 from mgfunc.datasets import Dataset, blobs, moons, spiral, split, yin_yang
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.losses import LossFunction, cross_entropy, logistic, max_margin
-from mgfunc.nn import MLP, check_choice
+from mgfunc.nn import MLP
 from mgfunc.optim import Optimizer, adam, adamw, sgd
 
 __all__ = [
