@@ -35,6 +35,9 @@ from mgfunc.nn import MLP, Layer, Neuron, parameters
 from mgfunc.plot_data import decision_boundary
 from mgfunc.value import weighted_sums
 
+# The textbook fold over the same graph, no skipped nodes: the equivalence test's reference.
+from tests.test_equivalence import plain_fold
+
 finite = st.floats(min_value=-10.0, max_value=10.0, allow_nan=False)
 # Zeros of both signs and exact ties make ReLU's kink and signed zeros likely.
 numbers = st.one_of(finite, st.sampled_from([0.0, -0.0, 1.0, -1.0]))
@@ -42,16 +45,6 @@ numbers = st.one_of(finite, st.sampled_from([0.0, -0.0, 1.0, -1.0]))
 
 def bits(x: float) -> bytes:
     return struct.pack("<d", x)
-
-
-def plain_fold(output: Value) -> dict[Value, float]:
-    """The textbook fold over the same graph: no skipped nodes."""
-    table = {output: 1.0}
-    for node in reversed(topological_order(output)):
-        upstream = table[node]
-        for child, local in zip(node.inputs, node.local_gradients):
-            table[child] = table.get(child, 0.0) + local * upstream
-    return table
 
 
 def model_from(
