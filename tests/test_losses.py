@@ -15,6 +15,7 @@ from mgfunc.losses import LOSSES, Loss, MaxMarginLoss, cross_entropy, logistic, 
 from mgfunc.nn import MLP, Layer, Neuron, parameters
 
 from .gradcheck import assert_gradients_match
+from .refusals import Refusal, refusals
 
 LOGITS = st.floats(min_value=-30.0, max_value=30.0, allow_nan=False)
 
@@ -223,8 +224,7 @@ THREE = MLP.create(2, [4, 3], seed=0)
 ONE = MLP.create(2, [4, 1], seed=0)
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "pattern"),
+@refusals(
     [
         (
             lambda: cross_entropy(THREE, [[0.0, 0.0]], [3]),
@@ -270,12 +270,8 @@ ONE = MLP.create(2, [4, 1], seed=0)
         ),
     ],
 )
-def test_bad_arguments_are_refused_before_any_node_is_built(
-    call: object, error: type[Exception], pattern: str
-) -> None:
-    assert callable(call)
-    with pytest.raises(error, match=pattern):
-        call()
+def test_bad_arguments_are_refused_before_any_node_is_built(refusal: Refusal) -> None:
+    refusal.check()
 
 
 def test_max_margin_on_a_three_class_dataset_points_to_labels() -> None:

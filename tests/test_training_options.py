@@ -19,6 +19,7 @@ from mgfunc.trainer import (
     resume,
     train,
 )
+from tests.refusals import Refusal, assert_refused_before_any_step, refusals
 
 DATA = moons(40, noise=0.1, seed=5)
 HELD_OUT = moons(20, noise=0.1, seed=6)
@@ -183,8 +184,7 @@ def test_a_diverged_run_keeps_its_optimizer_state() -> None:
 THREE = yin_yang(30, seed=0)
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "pattern"),
+@refusals(
     [
         (
             lambda: train(MODEL, DATA, optimizer=adam(0.1), learning_rate=0.1),
@@ -262,23 +262,14 @@ THREE = yin_yang(30, seed=0)
         ),
     ],
 )
-def test_bad_input_is_refused_before_any_step(
-    call: object, error: type[Exception], pattern: str
-) -> None:
-    assert callable(call)
-    with pytest.raises(error, match=pattern):
-        call()
+def test_bad_input_is_refused_before_any_step(refusal: Refusal) -> None:
+    refusal.check()
 
 
 def test_nothing_runs_before_a_bad_argument_is_found() -> None:
-    calls: list[int] = []
-
-    def schedule(step: int) -> float:
-        calls.append(step)
-        return 0.1
-
-    with pytest.raises(InvalidValueError):
-        train(MODEL, DATA, steps=5, optimizer=sgd(schedule), batch_size=500)
-    with pytest.raises(InvalidValueError):
-        train(MODEL, DATA, steps=5, optimizer=sgd(schedule), validation=THREE, loss=cross_entropy)
-    assert calls == []
+    assert_refused_before_any_step(
+        lambda schedule: train(MODEL, DATA, steps=5, optimizer=sgd(schedule), batch_size=500),
+        lambda schedule: train(
+            MODEL, DATA, steps=5, optimizer=sgd(schedule), validation=THREE, loss=cross_entropy
+        ),
+    )
