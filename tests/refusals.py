@@ -1,8 +1,8 @@
-"""Tables of calls that mgfunc must refuse, and the one check they all run.
+"""What mgfunc must refuse, and the checks the test files share to say so.
 
-A case is ``(call, error, pattern)``: ``call()`` must raise ``error`` with a message in which
-``re.search`` finds ``pattern``. Each test file keeps its table beside the tests of the same
-code and hands it to ``refusals``, which makes one test of each case::
+A table of bad calls holds cases ``(call, error, pattern)``: ``call()`` must raise ``error``
+with a message in which ``re.search`` finds ``pattern``. Each test file keeps its table beside
+the tests of the same code and hands it to ``refusals``, which makes one test of each case::
 
     @refusals(CASES)
     def test_bad_input_gets_a_clear_error(refusal: Refusal) -> None:
@@ -12,11 +12,13 @@ code and hands it to ``refusals``, which makes one test of each case::
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 
 from mgfunc import InvalidValueError
+from mgfunc.errors import ModelFileError
 
 Case = tuple[Callable[[], object], type[Exception], str]
 
@@ -61,3 +63,15 @@ def assert_refused_before_any_step(*runs: Callable[[Callable[[int], float]], obj
         with pytest.raises(InvalidValueError):
             run(schedule)
     assert asked == []
+
+
+def assert_every_cut_is_refused(
+    text: str, load: Callable[[Path], object], folder: Path, every: int
+) -> None:
+    """Fail unless ``load`` refuses the file ``text`` cut short, at every ``every``-th length,
+    with a ``ModelFileError`` that names the file."""
+    path = folder / "cut.json"
+    for end in range(0, len(text) - 1, every):
+        path.write_text(text[:end], encoding="utf-8")
+        with pytest.raises(ModelFileError, match=r"cut\.json: "):
+            load(path)

@@ -30,6 +30,7 @@ from mgfunc.io import (
 from mgfunc.nn import ACTIVATIONS, MLP, Layer, Neuron
 from mgfunc.trainer import HistoryRow, TrainingRun, train
 from tests.exact_floats import EXTREMES, FLOATS, bits, model_bits
+from tests.refusals import assert_every_cut_is_refused
 from tests.unwritable import unwritable
 
 LABELS = st.text(max_size=5)
@@ -301,11 +302,7 @@ def test_text_that_is_not_a_model_gets_a_model_file_error(text: str, message: st
 
 def test_every_truncation_of_a_model_file_is_refused(tmp_path: Path) -> None:
     text = model_to_json(MLP.create(2, [2, 1], seed=5))
-    path = tmp_path / "cut.json"
-    for end in range(0, len(text) - 1, 7):
-        path.write_text(text[:end], encoding="utf-8")
-        with pytest.raises(ModelFileError, match=r"cut\.json: "):
-            load_model(path)
+    assert_every_cut_is_refused(text, load_model, tmp_path, every=7)
 
 
 def test_a_binary_file_is_refused(tmp_path: Path) -> None:
