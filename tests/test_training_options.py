@@ -8,7 +8,7 @@ import math
 import pytest
 
 from mgfunc import InvalidTypeError, InvalidValueError, TrainingInterrupted
-from mgfunc.datasets import moons, split, yin_yang
+from mgfunc.datasets import moons, yin_yang
 from mgfunc.losses import cross_entropy, logistic, max_margin, mse
 from mgfunc.nn import MLP
 from mgfunc.optim import adam, adamw, sgd
@@ -20,6 +20,7 @@ from mgfunc.trainer import (
     train,
 )
 from tests.refusals import Refusal, assert_refused_before_any_step, refusals
+from tests.runs import three_class_run
 
 DATA = moons(40, noise=0.1, seed=5)
 HELD_OUT = moons(20, noise=0.1, seed=6)
@@ -135,16 +136,13 @@ def test_other_one_output_losses_train(loss: object) -> None:
 
 
 def test_a_three_class_network_learns_yin_yang() -> None:
-    train_set, validation, test_set = split(yin_yang(300, seed=3), (0.8, 0.1, 0.1), seed=3)
-    model = MLP.create(2, [8, 3], activation="tanh", seed=3)
-    run = train(
-        model,
-        train_set,
+    run, (_, _, test_set) = three_class_run(
+        300,
+        (0.8, 0.1, 0.1),
+        seed=3,
+        hidden=8,
         steps=150,
-        loss=cross_entropy,
         optimizer=adamw(0.1, weight_decay=1e-4),
-        alpha=0.0,
-        validation=validation,
         log_every=10,
     )
     last = run.history[-1]
