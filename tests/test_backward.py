@@ -194,7 +194,7 @@ def build(recipe: list[tuple[bool, int, int, int]]) -> Callable[..., Value]:
     return f
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(recipes, points)
 def test_random_expressions_match_central_differences(
     recipe: list[tuple[bool, int, int, int]], point: list[float]
@@ -210,7 +210,7 @@ def test_random_expressions_match_central_differences(
         assert math.isclose(a, n, rel_tol=1e-4, abs_tol=1e-5 + rounding), (analytic, numeric)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(recipes, points)
 def test_random_expressions_leave_inputs_unchanged_and_tables_frozen(
     recipe: list[tuple[bool, int, int, int]], point: list[float]

@@ -57,7 +57,7 @@ def test_logsumexp_is_exact_for_huge_inputs(big: float) -> None:
         assert out.data == 0.0 and grads[a] == grads[b] == 0.0
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(xs=st.lists(LOGITS, min_size=1, max_size=5))
 def test_logsumexp_gradients_match_central_differences(xs: list[float]) -> None:
     assert_gradients_match(lambda *v: logsumexp(v), xs, rtol=1e-4, atol=1e-6)
@@ -102,7 +102,7 @@ def test_cross_entropy_is_stable_for_logits_of_a_thousand(scale: float) -> None:
     assert best.accuracy == 1.0 and worst.accuracy == 0.0
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     logits=st.lists(LOGITS, min_size=2, max_size=4),
     label=st.integers(0, 3),
@@ -171,7 +171,7 @@ def test_mse_by_hand() -> None:
     assert grads[bias] == (2 * (2.0 - 1.0) + 2 * (4.0 + 3.0)) / 2
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     numbers=st.lists(st.floats(-3.0, 3.0, allow_nan=False), min_size=3, max_size=3),
     name=st.sampled_from(["max_margin", "logistic", "mse"]),

@@ -77,7 +77,7 @@ def test_zero_one_numpy_labels_train_with_max_margin_and_cross_entropy() -> None
 FINITE = st.floats(min_value=-5.0, max_value=5.0, allow_nan=False, width=64)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     rows=st.lists(st.tuples(FINITE, FINITE), min_size=1, max_size=6),
     signs=st.lists(st.sampled_from([-1, 1]), min_size=6, max_size=6),

@@ -64,7 +64,7 @@ def run() -> TrainingRun:
     return train(MLP.create(2, [8, 1], seed=3), moons(30, seed=3), steps=5, learning_rate=0.1)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(model=models())
 def test_a_model_round_trips_bit_for_bit(model: MLP) -> None:
     loaded = model_from_json(model_to_json(model))
@@ -77,7 +77,7 @@ def test_a_model_round_trips_bit_for_bit(model: MLP) -> None:
     ]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(model=models())
 def test_a_saved_file_loads_back_bit_for_bit(
     tmp_path_factory: pytest.TempPathFactory, model: MLP
@@ -144,7 +144,7 @@ def test_history_round_trips_from_a_run_and_from_rows(tmp_path: Path, run: Train
     assert history_from_json(history_to_json(())) == ()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(
     rows=st.lists(
         st.tuples(st.integers(0, 1000), FLOATS, FLOATS, FLOATS, FLOATS, FLOATS | EXTREMES),

@@ -242,7 +242,7 @@ def hand_built_runs(draw: st.DrawFn) -> TrainingRun:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(run=hand_built_runs())
 def test_every_float_of_a_run_round_trips_bit_for_bit(run: TrainingRun) -> None:
     assert run_bits(run_from_json(run_to_json(run))) == run_bits(run)
