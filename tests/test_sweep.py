@@ -107,6 +107,10 @@ EXAMPLES = int(os.environ.get("MGFUNC_SWEEP_EXAMPLES", "8"))
 """Hypothesis inputs per argument of every entry point: the fixed budget (the environment
 variable ``MGFUNC_SWEEP_EXAMPLES`` raises it for a longer search)."""
 
+SWEEP_SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+"""What every search over the table allows, whatever its budget: cases that are slow, and inputs
+that many entry points must filter out."""
+
 # The inputs: wrong types, NaN, infinities, empty, huge, negative, bool, and containers of them.
 NUMBERS = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
@@ -992,13 +996,7 @@ def _nan_inside(result: object, depth: int = 0) -> bool:
 
 
 @pytest.mark.parametrize(("name", "argument"), CASES)
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@settings(SWEEP_SETTINGS, max_examples=EXAMPLES, database=None, derandomize=True)
 @given(bad=BAD)
 def test_one_bad_argument_gets_a_named_error_or_a_finite_result(
     name: str, argument: str, bad: object
