@@ -12,17 +12,8 @@ from hypothesis import strategies as st
 
 import mgfunc
 from mgfunc import Gradients, InvalidTypeError, Value, backward
+from tests.expressions import warmup
 from tests.gradcheck import numeric_gradient
-
-
-def warmup() -> tuple[Value, Value]:
-    """The seed notebook's section-1 expression (micrograd's first classic example)."""
-    x = Value(-4.0, label="x")
-    z = 2 * x + 2 + x
-    q = z.relu() + z * x
-    h = (z * z).relu()
-    y = h + q + q * x
-    return x, y
 
 
 def test_warmup_known_values() -> None:
