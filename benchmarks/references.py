@@ -35,9 +35,8 @@ from runs import (
     yin_yang_model,
 )
 
-import mgfunc
 from mgfunc.datasets import Dataset
-from mgfunc.nn import MLP, Layer, Neuron
+from mgfunc.nn import MLP, with_parameters
 
 # -- the micrograd adapter ------------------------------------------------------------------
 
@@ -95,22 +94,15 @@ def micrograd_model(sizes: Sequence[int]) -> MicrogradMLP:
 
 
 def to_mgfunc(model: MicrogradMLP) -> MLP:
-    """An mgfunc MLP holding exactly the numbers of a micrograd MLP."""
-    return MLP(
-        layers=[
-            Layer(
-                neurons=[
-                    Neuron(
-                        weights=tuple(mgfunc.Value(w.data) for w in neuron.w),
-                        bias=mgfunc.Value(neuron.b.data),
-                        nonlinear=neuron.nonlin,
-                    )
-                    for neuron in layer.neurons
-                ]
-            )
-            for layer in model.layers
-        ]
-    )
+    """An mgfunc MLP holding exactly the numbers of a micrograd MLP.
+
+    Both put ReLU on the hidden layers and none on the last, and list the parameters in the
+    same order (layer by layer, each neuron's weights then its bias), so the numbers go
+    straight into a model of the same shape.
+    """
+    nin = len(model.layers[0].neurons[0].w)
+    shape = MLP.create(nin, [len(layer.neurons) for layer in model.layers], seed=0)
+    return with_parameters(shape, [p.data for p in model.parameters()])
 
 
 def micrograd_sum(terms: Iterable[MicrogradValue]) -> MicrogradValue:

@@ -199,3 +199,12 @@ model_to_json returned
         advice = f"; {hint}" if hint else ""
         raise InvalidTypeError(f"{argument} must be {wanted}, got {describe(value)}{advice}")
     return value
+
+
+def check_choice(value: object, argument: str, choices: tuple[str, ...]) -> str:
+    """``value`` if it is one of ``choices``; raise an error listing them otherwise."""
+    if not isinstance(value, str) or value not in choices:
+        raise (InvalidValueError if isinstance(value, str) else InvalidTypeError)(
+            f"{argument} must be one of {', '.join(map(repr, choices))}, got {describe(value)}"
+        )
+    return value

@@ -150,50 +150,40 @@ class TrainingRun:
         return iter((self.final_model, self.history))
 
 
-class TrainingDivergedError(errors.TrainingDivergedError):
+class _CarriesTrainingRun(BaseException):
+    """What the three errors below add to those of :mod:`mgfunc.errors`: ``run`` typed as the
+    :class:`TrainingRun` that ``train`` attaches (there it is the protocol ``RunSoFar``, since
+    that module knows nothing of the trainer). Each error's description says which steps it
+    holds."""
+
+    def __init__(self, message: str, run: TrainingRun) -> None:
+        super().__init__(message, run)
+        self._training_run = run
+
+    @property
+    def run(self) -> TrainingRun:
+        """The run so far, as the error's description says."""
+        return self._training_run
+
+
+class TrainingDivergedError(_CarriesTrainingRun, errors.TrainingDivergedError):
     """:class:`mgfunc.errors.TrainingDivergedError` as ``train`` raises it: ``run`` is a
-    :class:`TrainingRun`.
+    :class:`TrainingRun` up to the last step with a finite loss.
 
     Catching ``mgfunc.errors.TrainingDivergedError`` catches it too; catch this class (also
     ``mgfunc.TrainingDivergedError``) for ``error.run`` typed as a ``TrainingRun``.
     """
 
-    def __init__(self, message: str, run: TrainingRun) -> None:
-        super().__init__(message, run)
-        self._training_run = run
 
-    @property
-    def run(self) -> TrainingRun:
-        """The run up to the last step with a finite loss."""
-        return self._training_run
-
-
-class TrainingInterrupted(errors.TrainingInterrupted):
+class TrainingInterrupted(_CarriesTrainingRun, errors.TrainingInterrupted):
     """:class:`mgfunc.errors.TrainingInterrupted` as ``train`` raises it: ``run`` is a
-    :class:`TrainingRun` (also ``mgfunc.TrainingInterrupted``)."""
-
-    def __init__(self, message: str, run: TrainingRun) -> None:
-        super().__init__(message, run)
-        self._training_run = run
-
-    @property
-    def run(self) -> TrainingRun:
-        """The run of every step completed before the interrupt; :func:`resume` continues it."""
-        return self._training_run
+    :class:`TrainingRun` of every step completed before the interrupt, which :func:`resume`
+    continues (also ``mgfunc.TrainingInterrupted``)."""
 
 
-class LearningRateError(errors.LearningRateError):
+class LearningRateError(_CarriesTrainingRun, errors.LearningRateError):
     """:class:`mgfunc.errors.LearningRateError` as ``train`` raises it: ``run`` is the
-    :class:`TrainingRun` of every step before the bad rate."""
-
-    def __init__(self, message: str, run: TrainingRun) -> None:
-        super().__init__(message, run)
-        self._training_run = run
-
-    @property
-    def run(self) -> TrainingRun:
-        """The run of every step completed before the step with the bad rate."""
-        return self._training_run
+    :class:`TrainingRun` of every step completed before the step with the bad rate."""
 
 
 # A model, the history row describing it, and the optimizer state that goes with it.

@@ -19,7 +19,7 @@ import math
 import weakref
 from collections.abc import Iterable, Sequence
 from itertools import chain, pairwise
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -28,16 +28,28 @@ from mgfunc._checks import (
     Numbers,
     Rows,
     as_sequence,
+    check_choice,
     describe,
-    float_row,
     real_number,
     whole_number,
 )
 from mgfunc._frozen import NEW_MODEL, NO_ZERO_GRAD, immutable, trusted
+from mgfunc._model_checks import (
+    check_flag,
+    check_learning_rate,
+    check_numbers,
+    check_parts,
+    check_rows,
+    check_value,
+    check_values,
+    checked_inputs,
+    input_values,
+    to_tuple,
+)
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
-from mgfunc.value import Value, WeightedSum, _sigmoid, as_value, leaf, weighted_sums
+from mgfunc.value import Value, WeightedSum, _sigmoid, leaf, weighted_sums
 
 __all__ = [
     "ACTIVATIONS",
@@ -75,74 +87,20 @@ def _data(value: Value) -> float:
     return value.data
 
 
-def _to_tuple(items: object) -> object:
-    # A non-iterable (an int, None) is left as it is, for the validator to refuse with a
-    # message instead of a bare TypeError from tuple().
-    if isinstance(items, Iterable) and not isinstance(items, (str, bytes)):
-        return tuple(items)
-    return items
-
-
 def _to_weights(weights: Iterable[Value]) -> tuple[Value, ...]:
-    return _to_tuple(weights)  # type: ignore[return-value]  # the validator checks the type
+    return to_tuple(weights)  # type: ignore[return-value]  # the validator checks the type
 
 
 def _to_neurons(neurons: Iterable[Neuron]) -> tuple[Neuron, ...]:
-    return _to_tuple(neurons)  # type: ignore[return-value]  # the validator checks the type
+    return to_tuple(neurons)  # type: ignore[return-value]  # the validator checks the type
 
 
 def _to_layers(layers: Iterable[Layer]) -> tuple[Layer, ...]:
-    return _to_tuple(layers)  # type: ignore[return-value]  # the validator checks the type
-
-
-def _check_parts(parts: object, kind: type, argument: str) -> None:
-    """A layer's neurons, a model's layers: a non-empty tuple (after the converter) of ``kind``."""
-    if not isinstance(parts, tuple) or not parts or not all(isinstance(p, kind) for p in parts):
-        raise InvalidTypeError(
-            f"{argument} takes a non-empty sequence of {kind.__name__}s, got {describe(parts)}"
-        )
-
-
-def _check_values(instance: object, attribute: attrs.Attribute[object], values: object) -> None:
-    if not isinstance(values, tuple) or not all(isinstance(v, Value) for v in values):
-        raise InvalidTypeError(
-            f"{type(instance).__name__}({attribute.name}=...) takes a sequence of Values, got "
-            f"{describe(values)}; wrap numbers as Value(0.5)"
-        )
-    if not values:
-        raise InvalidValueError(
-            f"{type(instance).__name__}({attribute.name}=...) must not be empty; a neuron needs "
-            "at least one weight"
-        )
-
-
-def _check_value(instance: object, attribute: attrs.Attribute[Value], value: object) -> None:
-    if not isinstance(value, Value):
-        raise InvalidTypeError(
-            f"{type(instance).__name__}({attribute.name}=...) takes a Value, got "
-            f"{describe(value)}; wrap numbers as Value(0.0)"
-        )
+    return to_tuple(layers)  # type: ignore[return-value]  # the validator checks the type
 
 
 def _check_activation(instance: object, attribute: attrs.Attribute[str], name: object) -> None:
     check_choice(name, f"{type(instance).__name__}({attribute.name}=...)", ACTIVATIONS)
-
-
-def check_choice(value: object, argument: str, choices: tuple[str, ...]) -> str:
-    """``value`` if it is one of ``choices``; raise an error listing them otherwise."""
-    if not isinstance(value, str) or value not in choices:
-        raise (InvalidValueError if isinstance(value, str) else InvalidTypeError)(
-            f"{argument} must be one of {', '.join(map(repr, choices))}, got {describe(value)}"
-        )
-    return value
-
-
-def _check_flag(instance: object, attribute: attrs.Attribute[bool], flag: object) -> None:
-    if not isinstance(flag, bool):
-        raise InvalidTypeError(
-            f"{type(instance).__name__}({attribute.name}=...) takes True or False, got "
-            f"{describe(flag)}"
-        )
 
 
 @immutable(NEW_MODEL)
@@ -162,10 +120,10 @@ class Neuron:
     """
 
     weights: tuple[Value, ...] = attrs.field(
-        converter=_to_weights, validator=_check_values, eq=_floats
+        converter=_to_weights, validator=check_values, eq=_floats
     )
-    bias: Value = attrs.field(validator=_check_value, eq=_data)
-    nonlinear: bool = attrs.field(default=True, validator=_check_flag)
+    bias: Value = attrs.field(validator=check_value, eq=_data)
+    nonlinear: bool = attrs.field(default=True, validator=check_flag)
     activation: str = attrs.field(default="relu", validator=_check_activation)
 
     @property
@@ -174,8 +132,8 @@ class Neuron:
         return len(self.weights)
 
     def __call__(self, inputs: Inputs) -> Value:
-        row = _checked_inputs(inputs, self.nin)
-        return self._forward(_input_values(row, "Neuron"))
+        row = checked_inputs(inputs, self.nin)
+        return self._forward(input_values(row, "Neuron"))
 
     @property
     def _kind(self) -> str:
@@ -189,7 +147,7 @@ class Neuron:
 
     def evaluate(self, inputs: Numbers) -> float:
         """The same number as ``self(inputs).data``, computed on floats without building nodes."""
-        return self._evaluate(_check_numbers(inputs, self.nin))
+        return self._evaluate(check_numbers(inputs, self.nin))
 
     def _evaluate(self, inputs: Sequence[float]) -> float:
         total = self.bias.data
@@ -224,7 +182,7 @@ class Layer:
 
     @neurons.validator
     def _check(self, _attribute: object, neurons: tuple[Neuron, ...]) -> None:
-        _check_parts(neurons, Neuron, "Layer(neurons=...)")
+        check_parts(neurons, Neuron, "Layer(neurons=...)")
         if len({n.nin for n in neurons}) != 1:
             raise InvalidValueError(
                 "Layer(neurons=...): every neuron must have the same number of weights, got "
@@ -242,8 +200,8 @@ class Layer:
         return len(self.neurons)
 
     def __call__(self, inputs: Inputs) -> tuple[Value, ...]:
-        row = _checked_inputs(inputs, self.nin)
-        return self._forward(_input_values(row, "Layer"))
+        row = checked_inputs(inputs, self.nin)
+        return self._forward(input_values(row, "Layer"))
 
     def _forward(
         self, inputs: tuple[Value, ...], plan: _LayerPlan | None = None
@@ -257,7 +215,7 @@ class Layer:
 
     def evaluate(self, inputs: Numbers) -> tuple[float, ...]:
         """The layer's outputs on floats, without building nodes."""
-        return self._evaluate(_check_numbers(inputs, self.nin))
+        return self._evaluate(check_numbers(inputs, self.nin))
 
     def _evaluate(self, inputs: Sequence[float]) -> tuple[float, ...]:
         return tuple(neuron._evaluate(inputs) for neuron in self.neurons)
@@ -288,7 +246,7 @@ class MLP:
 
     @layers.validator
     def _check(self, _attribute: object, layers: tuple[Layer, ...]) -> None:
-        _check_parts(layers, Layer, "MLP(layers=...)")
+        check_parts(layers, Layer, "MLP(layers=...)")
         for index, (before, after) in enumerate(pairwise(layers)):
             if before.nout != after.nin:
                 raise InvalidValueError(
@@ -388,8 +346,8 @@ class MLP:
 
     def forward(self, inputs: Inputs) -> tuple[Value, ...]:
         """The forward pass, always as a tuple of output Values (a precise type for mypy)."""
-        row = _checked_inputs(inputs, self.nin)
-        values = _input_values(row, "MLP")
+        row = checked_inputs(inputs, self.nin)
+        values = input_values(row, "MLP")
         for layer, plan in zip(self.layers, _model_plan(self)):
             values = layer._forward(values, plan)
         return values
@@ -400,7 +358,7 @@ class MLP:
         Gives exactly the numbers of :meth:`forward` (same operations, same order), many times
         faster.
         """
-        values: Sequence[float] = _check_numbers(inputs, self.nin)
+        values: Sequence[float] = check_numbers(inputs, self.nin)
         for layer in self.layers:
             values = layer._evaluate(values)
         return tuple(values)
@@ -429,7 +387,7 @@ class MLP:
         >>> model.evaluate_many(rows) == tuple(model.evaluate(row) for row in rows)
         True
         """
-        points = _check_rows(rows, self.nin)
+        points = check_rows(rows, self.nin)
         outputs: list[tuple[float, ...]] = []
         # A block of points at a time, so that a big grid needs little memory beyond its result.
         for start in range(0, len(points), _BLOCK):
@@ -738,76 +696,3 @@ def forward_rows(model: MLP, rows: Sequence[tuple[float, ...]]) -> list[tuple[Va
             values = layer._forward(values, layer_plan)
         outputs.append(values)
     return outputs
-
-
-def check_learning_rate(learning_rate: object, argument: str = "learning_rate") -> float:
-    """Return ``learning_rate`` as a float if it is a finite real number; raise otherwise."""
-    return real_number(learning_rate, argument, example="0.1")
-
-
-def _check_numbers(inputs: object, nin: int) -> tuple[float, ...]:
-    """``inputs`` as floats for ``evaluate``: ``nin`` finite real numbers, Values refused."""
-    row = _checked_inputs(inputs, nin)
-    if any(isinstance(x, Value) for x in row):
-        raise InvalidTypeError(
-            "evaluate takes plain numbers, got a Value among the inputs; "
-            "call the model itself, model(inputs), to build a graph from Values"
-        )
-    return tuple(real_number(x, f"inputs[{index}]") for index, x in enumerate(row))
-
-
-def _check_rows(rows: object, nin: int) -> list[tuple[float, ...]]:
-    """``rows`` as tuples of floats for ``evaluate_many``: each row checked as ``evaluate`` does."""
-    items = (
-        rows
-        if isinstance(rows, (list, tuple))
-        else as_sequence(rows, "rows", what="points such as [(0.5, -1.0), (2.0, 0.25)]")
-    )
-    points = []
-    for index, row in enumerate(items):
-        # A row of nin finite floats (a grid's point) is accepted at once.
-        fast = float_row(row, nin)
-        if fast is not None:
-            points.append(fast)
-            continue
-        try:
-            points.append(_check_numbers(row, nin))
-        except (InvalidTypeError, InvalidValueError) as error:
-            raise type(error)(f"rows[{index}]: {error}") from None
-    return points
-
-
-def _checked_inputs(inputs: object, nin: int) -> Sequence[Value | float]:
-    """``inputs`` as a sequence of ``nin`` items: a list or tuple as it is, an array as a list.
-
-    numpy rows (and other array-likes) go through ``tolist()``, which gives Python floats with
-    the same bits, so a model sees exactly the numbers the array holds.
-    """
-    row = inputs if isinstance(inputs, (tuple, list)) else _array_row(inputs, nin)
-    if len(row) != nin:
-        raise InvalidValueError(
-            f"inputs has {len(row)} entries but the model takes {nin}; pass {nin} numbers"
-        )
-    # The items are checked where they are used: as_value and real_number refuse non-numbers.
-    return cast("Sequence[Value | float]", row)
-
-
-def _input_values(row: Sequence[Value | float], owner: str) -> tuple[Value, ...]:
-    """The inputs as Values; a bad item is named by its index, as ``evaluate`` names it."""
-    try:
-        return tuple([as_value(x, owner) for x in row])
-    except (InvalidTypeError, InvalidValueError):
-        for index, x in enumerate(row):
-            if not isinstance(x, Value):
-                real_number(x, f"{owner}: inputs[{index}]", example="0.5 (or a Value)")
-        raise
-
-
-def _array_row(inputs: object, nin: int) -> Sequence[object]:
-    if isinstance(inputs, (str, bytes)) or not (
-        isinstance(inputs, Sequence) or hasattr(inputs, "__array__")
-    ):
-        raise InvalidTypeError(
-            f"inputs must be a sequence of {nin} numbers or Values, got {describe(inputs)}"
-        )
-    return as_sequence(inputs, "inputs", what=f"{nin} numbers or Values")

@@ -36,14 +36,14 @@ import attrs
 from matplotlib.figure import Figure
 
 from mgfunc import backward, plots
-from mgfunc._checks import describe, real_number, whole_number
+from mgfunc._checks import check_choice, describe, real_number, whole_number
 from mgfunc._frozen import immutable
 from mgfunc._random import check_seed
 from mgfunc._training_checks import points
 from mgfunc.datasets import Dataset, blobs, moons, spiral, split, yin_yang
 from mgfunc.errors import InvalidTypeError, InvalidValueError, MgfuncError
 from mgfunc.losses import LossFunction, cross_entropy, logistic, max_margin
-from mgfunc.nn import MLP, check_choice, parameters
+from mgfunc.nn import MLP, parameters
 from mgfunc.optim import AdamState, Optimizer, SGDState, adam, adamw, sgd
 from mgfunc.trainer import TrainingRun, resume, train
 

@@ -248,11 +248,9 @@ def _differentiated(f: object, argnum: int, transform: str) -> Derivative:
 
 
 @overload
-def grad(f: ScalarFunction, argnums: None = None) -> Gradient: ...
+def grad(f: ScalarFunction, argnums: tuple[int, ...] | None = None) -> Gradient: ...
 @overload
 def grad(f: ScalarFunction, argnums: int) -> Derivative: ...
-@overload
-def grad(f: ScalarFunction, argnums: tuple[int, ...]) -> Gradient: ...
 def grad(f: ScalarFunction, argnums: int | tuple[int, ...] | None = None) -> Gradient | Derivative:
     """The gradient of ``f`` as a new function.
 
@@ -289,11 +287,11 @@ def grad(f: ScalarFunction, argnums: int | tuple[int, ...] | None = None) -> Gra
 
 
 @overload
-def value_and_grad(f: ScalarFunction, argnums: None = None) -> ValueAndGradient: ...
+def value_and_grad(
+    f: ScalarFunction, argnums: tuple[int, ...] | None = None
+) -> ValueAndGradient: ...
 @overload
 def value_and_grad(f: ScalarFunction, argnums: int) -> ValueAndDerivative: ...
-@overload
-def value_and_grad(f: ScalarFunction, argnums: tuple[int, ...]) -> ValueAndGradient: ...
 def value_and_grad(
     f: ScalarFunction, argnums: int | tuple[int, ...] | None = None
 ) -> ValueAndGradient | ValueAndDerivative:

@@ -43,7 +43,7 @@ LAYERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     # Points and labels: knows nothing of networks.
     "data": (("datasets", "_records", "_own_data"), ("foundation",)),
     # Networks and their optimizers: know nothing of datasets or pictures.
-    "networks": (("nn", "optim"), ("core", "foundation")),
+    "networks": (("nn", "_model_checks", "optim"), ("core", "foundation")),
     # Measuring a network on data: the losses, and the curvature of a loss.
     "losses": (("losses", "curvature"), ("networks", "data", "core", "foundation")),
     # Training as a fold of steps.
