@@ -16,15 +16,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from PIL import Image
 
-from mgfunc.datasets import Dataset, moons, split, yin_yang
+from mgfunc.datasets import Dataset, moons, split
 from mgfunc.errors import InvalidTypeError, InvalidValueError
-from mgfunc.losses import cross_entropy
 from mgfunc.nn import MLP
 from mgfunc.optim import adamw
 from mgfunc.plot_data import grid_axes
 from mgfunc.plots import DPI, animate_training, plot_decision_boundary, save_gif
 from mgfunc.plots._frames import FrameAnimation
 from mgfunc.trainer import TrainingRun, train
+from tests.runs import three_class_run
 
 H = 0.5
 FIGSIZE = (6.0, 3.0)
@@ -44,15 +44,13 @@ def run(data: Dataset) -> TrainingRun:
 @pytest.fixture(scope="module")
 def three_classes() -> tuple[TrainingRun, Dataset]:
     """A 3-class run with a validation set, a snapshot every step."""
-    training, validation = split(yin_yang(30, seed=0), (0.7, 0.3), seed=0)
-    run = train(
-        MLP.create(2, [6, 3], activation="tanh", seed=0),
-        training,
+    run, (training, _) = three_class_run(
+        30,
+        (0.7, 0.3),
+        seed=0,
+        hidden=6,
         steps=2,
-        loss=cross_entropy,
         optimizer=adamw(0.1, weight_decay=1e-4),
-        alpha=0.0,
-        validation=validation,
         snapshot_every=1,
     )
     return run, training

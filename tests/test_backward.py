@@ -12,17 +12,8 @@ from hypothesis import strategies as st
 
 import mgfunc
 from mgfunc import Gradients, InvalidTypeError, Value, backward
+from tests.expressions import warmup
 from tests.gradcheck import numeric_gradient
-
-
-def warmup() -> tuple[Value, Value]:
-    """The seed notebook's section-1 expression (micrograd's first classic example)."""
-    x = Value(-4.0, label="x")
-    z = 2 * x + 2 + x
-    q = z.relu() + z * x
-    h = (z * z).relu()
-    y = h + q + q * x
-    return x, y
 
 
 def test_warmup_known_values() -> None:
@@ -194,7 +185,7 @@ def build(recipe: list[tuple[bool, int, int, int]]) -> Callable[..., Value]:
     return f
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(recipes, points)
 def test_random_expressions_match_central_differences(
     recipe: list[tuple[bool, int, int, int]], point: list[float]
@@ -210,7 +201,7 @@ def test_random_expressions_match_central_differences(
         assert math.isclose(a, n, rel_tol=1e-4, abs_tol=1e-5 + rounding), (analytic, numeric)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(recipes, points)
 def test_random_expressions_leave_inputs_unchanged_and_tables_frozen(
     recipe: list[tuple[bool, int, int, int]], point: list[float]

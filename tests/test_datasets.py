@@ -12,6 +12,7 @@ import pytest
 
 from mgfunc import InvalidTypeError, InvalidValueError
 from mgfunc.datasets import DataPoint, Dataset, blobs, moons, spiral
+from tests.refusals import Refusal, refusals
 
 OFFICIAL = (1337, 1337, 1337)
 
@@ -110,8 +111,7 @@ def test_spiral_arms_wind_apart_and_blobs_cluster() -> None:
     assert statistics.fmean(p.x for p in left) == pytest.approx(-1.0, abs=0.05)
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "pattern"),
+@refusals(
     [
         (lambda: moons(1), InvalidValueError, "n_samples"),
         (lambda: moons(10.0), InvalidTypeError, "n_samples"),  # type: ignore[arg-type]
@@ -124,10 +124,8 @@ def test_spiral_arms_wind_apart_and_blobs_cluster() -> None:
         (lambda: blobs(True), InvalidTypeError, "n_samples"),
     ],
 )
-def test_bad_arguments_are_refused(call: object, error: type[Exception], pattern: str) -> None:
-    assert callable(call)
-    with pytest.raises(error, match=pattern):
-        call()
+def test_bad_arguments_are_refused(refusal: Refusal) -> None:
+    refusal.check()
 
 
 def test_datasets_are_frozen() -> None:

@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 
 from mgfunc import MgfuncError
 from mgfunc import io as model_io
-from tests.test_sweep import BAD, CASES, MODEL, check, sweep_limits
+from tests.test_sweep import BAD, CASES, MODEL, SWEEP_SETTINGS, check, sweep_limits
 
 RANDOM_EXAMPLES = 15
 """Random inputs per case and run."""
@@ -30,11 +30,7 @@ def _limits() -> Iterator[None]:
 
 
 @pytest.mark.parametrize(("name", "argument"), CASES)
-@settings(
-    max_examples=RANDOM_EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@settings(SWEEP_SETTINGS, max_examples=RANDOM_EXAMPLES)
 @given(bad=BAD)
 def test_random_bad_arguments_get_named_errors_or_finite_results(
     name: str, argument: str, bad: object

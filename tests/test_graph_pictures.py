@@ -29,6 +29,7 @@ from mgfunc.plots import (
 )
 from mgfunc.plots._graph_picture import format_number
 from mgfunc.topology import topological_order
+from tests.expressions import warmup
 
 OFFICIAL_SEED = (1337, 1337, 1337)
 INPUT, PARAMETER, OUTPUT, CONSTANT = "#c6dbef", "#fdd0a2", "#c7e9c0", "#e8e8e8"
@@ -39,14 +40,6 @@ def png_size(path: Path) -> tuple[int, int]:
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR"
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
-
-
-def warmup() -> tuple[Value, Value]:
-    x = Value(-4.0, label="x")
-    z = 2 * x + 2 + x
-    q = z.relu() + z * x
-    h = (z * z).relu()
-    return x, h + q + q * x
 
 
 def random_expression(seed: int) -> Value:

@@ -299,7 +299,7 @@ def _hessians(tree: Tree, point: tuple[float, float]) -> dict[str, list[list[flo
     return found
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(_trees(), st.floats(-1.5, 1.5), st.floats(-1.5, 1.5))
 def test_random_expressions_every_hessian_agrees(tree: Tree, x: float, y: float) -> None:
     point = (x, y)
@@ -344,7 +344,7 @@ def _near_kink(tree: Tree, point: tuple[float, float]) -> bool:
     return len(signs) > 1
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(_trees(), st.floats(-1.5, 1.5))
 def test_random_expressions_third_derivative_taylor_equals_nested(tree: Tree, x: float) -> None:
     def f(t: Value) -> Value | float:

@@ -35,6 +35,9 @@ from mgfunc.nn import MLP, Layer, Neuron, parameters
 from mgfunc.plot_data import decision_boundary
 from mgfunc.value import weighted_sums
 
+# The textbook fold over the same graph, no skipped nodes: the equivalence test's reference.
+from tests.test_equivalence import plain_fold
+
 finite = st.floats(min_value=-10.0, max_value=10.0, allow_nan=False)
 # Zeros of both signs and exact ties make ReLU's kink and signed zeros likely.
 numbers = st.one_of(finite, st.sampled_from([0.0, -0.0, 1.0, -1.0]))
@@ -42,16 +45,6 @@ numbers = st.one_of(finite, st.sampled_from([0.0, -0.0, 1.0, -1.0]))
 
 def bits(x: float) -> bytes:
     return struct.pack("<d", x)
-
-
-def plain_fold(output: Value) -> dict[Value, float]:
-    """The textbook fold over the same graph: no skipped nodes."""
-    table = {output: 1.0}
-    for node in reversed(topological_order(output)):
-        upstream = table[node]
-        for child, local in zip(node.inputs, node.local_gradients):
-            table[child] = table.get(child, 0.0) + local * upstream
-    return table
 
 
 def model_from(
@@ -99,7 +92,7 @@ def unfused_forward(model: MLP, point: Sequence[Value | float]) -> tuple[Value, 
     return values
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(
     weights=st.lists(numbers, min_size=1, max_size=6),
     inputs=st.lists(numbers, min_size=6, max_size=6),
@@ -123,7 +116,7 @@ def test_a_relu_linear_node_has_the_gradients_of_linear_then_relu_bit_for_bit(
         assert bits(fused_grads[node]) == bits(separate_grads[node])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(model=models(), points=st.lists(st.tuples(numbers, numbers), min_size=1, max_size=4))
 def test_a_models_graph_gives_the_gradients_of_the_unfused_graph_bit_for_bit(
     model: MLP, points: list[tuple[float, float]]
@@ -174,7 +167,7 @@ def non_finite(kind: str) -> Value:
 specials = st.one_of(numbers, st.sampled_from(["inf", "-inf", "nan"]))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     weights=st.lists(numbers, min_size=1, max_size=4),
     inputs=st.lists(specials, min_size=4, max_size=4),
@@ -225,7 +218,7 @@ def test_a_nan_sum_gives_nan_as_relu_does() -> None:
         assert math.isnan(fused_grads[node]) and math.isnan(plain_grads[node])
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(model=models(), point=st.tuples(specials, specials), upstream=numbers)
 def test_a_model_on_non_finite_inputs_gives_the_unfused_graphs_numbers(
     model: MLP, point: tuple[float | str, float | str], upstream: float
@@ -300,7 +293,7 @@ def reference_order(output: Value) -> list[Value]:
     return sorted(seen, key=lambda node: node.id)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(output=graphs())
 def test_the_walk_finds_every_node_once_in_creation_order(output: Value) -> None:
     order = topological_order(output)
@@ -320,7 +313,7 @@ def test_the_walk_handles_a_wide_level_above_a_long_chain() -> None:
     assert backward(top)[x] == 100.0
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(model=models(), points=st.lists(st.tuples(numbers, numbers), max_size=30))
 def test_evaluate_many_equals_evaluate_at_every_point_bit_for_bit(
     model: MLP, points: list[tuple[float, float]]

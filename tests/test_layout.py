@@ -40,7 +40,7 @@ def layout_of(nodes: Sequence[int], edges: Edges, cross: float = 0.5) -> Layout:
     return layered_layout(nodes, edges, shapes, rank_gap=0.5, node_gap=0.25, edge_gap=0.1)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(dags())
 def test_every_edge_goes_down_the_ranks(graph: tuple[list[int], Edges]) -> None:
     nodes, edges = graph
@@ -55,7 +55,7 @@ def test_a_leaf_sits_just_before_its_first_use() -> None:
     assert ranks == {0: 0, 1: 1, 2: 2, 3: 3, 4: 2}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(dags())
 def test_every_long_edge_gets_a_virtual_point_in_each_rank_it_crosses(
     graph: tuple[list[int], Edges],
@@ -81,7 +81,7 @@ def test_every_long_edge_gets_a_virtual_point_in_each_rank_it_crosses(
             assert inside and len({c for _, c in inside}) == 1, (s, t, rank)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(dags())
 def test_slots_of_a_rank_never_overlap(graph: tuple[list[int], Edges]) -> None:
     nodes, edges = graph
@@ -109,7 +109,7 @@ def test_slots_of_a_rank_never_overlap(graph: tuple[list[int], Edges]) -> None:
                 assert main - (1.0 + 0.1 * (node % 3)) / 2 == pytest.approx(start)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(dags())
 def test_routes_start_at_the_source_and_end_at_the_target(graph: tuple[list[int], Edges]) -> None:
     nodes, edges = graph
@@ -195,7 +195,7 @@ def layered_graphs(
     return layers, below, above
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(layered_graphs())
 def test_ordering_never_adds_crossings_and_beats_one_sweep(
     graph: tuple[list[list[int]], dict[int, list[int]], dict[int, list[int]]],

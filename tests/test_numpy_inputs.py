@@ -8,7 +8,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from mgfunc.nn import MLP
 from mgfunc.optim import adamw
 from mgfunc.plot_data import decision_boundary
 from mgfunc.trainer import train
+from tests.refusals import Refusal, refusals
 
 
 def numpy_moons(n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -77,7 +77,7 @@ def test_zero_one_numpy_labels_train_with_max_margin_and_cross_entropy() -> None
 FINITE = st.floats(min_value=-5.0, max_value=5.0, allow_nan=False, width=64)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     rows=st.lists(st.tuples(FINITE, FINITE), min_size=1, max_size=6),
     signs=st.lists(st.sampled_from([-1, 1]), min_size=6, max_size=6),
@@ -119,42 +119,44 @@ def test_numpy_scalars_work_as_numbers() -> None:
     assert [layer.nout for layer in model.layers] == [3, 1]
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "pattern"),
+MODEL = MLP.create(2, [3, 1], seed=0)
+
+
+@refusals(
     [
-        (lambda m: m(np.array([0.5, np.nan])), InvalidValueError, r"must be finite, got nan"),
-        (lambda m: m(np.array([0.5, 1.0, 2.0])), InvalidValueError, r"inputs has 3 entries"),
-        (lambda m: m.evaluate(np.array([True, False])), InvalidTypeError, r"real number, got bool"),
-        (lambda m: m.evaluate(np.array(["a", "b"])), InvalidTypeError, r"real number, got str"),
-        (lambda m: m(np.float64(0.5)), InvalidTypeError, r"inputs must be a sequence of 2"),
+        (lambda: MODEL(np.array([0.5, np.nan])), InvalidValueError, r"must be finite, got nan"),
+        (lambda: MODEL(np.array([0.5, 1.0, 2.0])), InvalidValueError, r"inputs has 3 entries"),
         (
-            lambda m: max_margin(m, np.array([[0.5, 1.0], [np.inf, 0.0]]), np.array([1, -1])),
+            lambda: MODEL.evaluate(np.array([True, False])),
+            InvalidTypeError,
+            r"real number, got bool",
+        ),
+        (lambda: MODEL.evaluate(np.array(["a", "b"])), InvalidTypeError, r"real number, got str"),
+        (lambda: MODEL(np.float64(0.5)), InvalidTypeError, r"inputs must be a sequence of 2"),
+        (
+            lambda: max_margin(MODEL, np.array([[0.5, 1.0], [np.inf, 0.0]]), np.array([1, -1])),
             InvalidValueError,
             r"xs\[1\]\[0\] must be finite",
         ),
         (
-            lambda m: max_margin(m, np.array([[0.5, 1.0, 2.0]]), np.array([1])),
+            lambda: max_margin(MODEL, np.array([[0.5, 1.0, 2.0]]), np.array([1])),
             InvalidValueError,
             r"xs\[0\] has 3 numbers but 2",
         ),
         (
-            lambda m: max_margin(m, np.array([[0.5, 1.0]]), np.array([0])),
+            lambda: max_margin(MODEL, np.array([[0.5, 1.0]]), np.array([0])),
             InvalidValueError,
             r"ys\[0\] must be -1.0 or 1.0",
         ),
         (
-            lambda m: from_arrays(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0.5, 1.0])),
+            lambda: from_arrays(np.array([[0.0, 1.0], [1.0, 0.0]]), np.array([0.5, 1.0])),
             InvalidValueError,
             r"labels\[0\] must be a class index",
         ),
     ],
 )
-def test_numpy_inputs_are_validated_as_strictly_as_lists(
-    call: object, error: type[Exception], pattern: str
-) -> None:
-    assert callable(call)
-    with pytest.raises(error, match=pattern):
-        call(MLP.create(2, [3, 1], seed=0))
+def test_numpy_inputs_are_validated_as_strictly_as_lists(refusal: Refusal) -> None:
+    refusal.check()
 
 
 def test_import_mgfunc_loads_neither_numpy_nor_matplotlib() -> None:

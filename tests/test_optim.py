@@ -17,6 +17,7 @@ from mgfunc.losses import mse
 from mgfunc.nn import MLP, Layer, Neuron, apply_gradients, parameters
 from mgfunc.optim import SGD, Adam, AdamState, Optimizer, SGDState, adam, adamw, sgd
 from mgfunc.trainer import train
+from tests.refusals import Refusal, refusals
 
 W0, B0 = 0.75, -0.25
 X = 2.0  # the score w * x + b has gradient (x, 1) = (2, 1) whatever w and b are
@@ -166,8 +167,7 @@ def test_adamw_decays_a_parameter_without_a_gradient() -> None:
     assert numbers(new_model) == [W0 * (1 - 0.05), B0 * (1 - 0.05)]
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "pattern"),
+@refusals(
     [
         (lambda: adam(betas=(1.0, 0.999)), InvalidValueError, r"betas\[0\] must be in \[0, 1\)"),
         (lambda: adamw(betas=(0.9, -0.1)), InvalidValueError, r"betas\[1\] must be in \[0, 1\)"),
@@ -184,10 +184,8 @@ def test_adamw_decays_a_parameter_without_a_gradient() -> None:
         (lambda: Adam(0.1, name="nadam"), ValueError, r"name"),  # type: ignore[arg-type]
     ],
 )
-def test_bad_settings_are_refused(call: object, error: type[Exception], pattern: str) -> None:
-    assert callable(call)
-    with pytest.raises(error, match=pattern):
-        call()
+def test_bad_settings_are_refused(refusal: Refusal) -> None:
+    refusal.check()
 
 
 def test_a_state_from_another_model_or_optimizer_is_refused() -> None:

@@ -30,6 +30,7 @@ from mgfunc.io import (
 from mgfunc.nn import ACTIVATIONS, MLP, Layer, Neuron
 from mgfunc.trainer import HistoryRow, TrainingRun, train
 from tests.exact_floats import EXTREMES, FLOATS, bits, model_bits
+from tests.refusals import assert_every_cut_is_refused
 from tests.unwritable import unwritable
 
 LABELS = st.text(max_size=5)
@@ -63,7 +64,7 @@ def run() -> TrainingRun:
     return train(MLP.create(2, [8, 1], seed=3), moons(30, seed=3), steps=5, learning_rate=0.1)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(model=models())
 def test_a_model_round_trips_bit_for_bit(model: MLP) -> None:
     loaded = model_from_json(model_to_json(model))
@@ -76,7 +77,7 @@ def test_a_model_round_trips_bit_for_bit(model: MLP) -> None:
     ]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(model=models())
 def test_a_saved_file_loads_back_bit_for_bit(
     tmp_path_factory: pytest.TempPathFactory, model: MLP
@@ -143,7 +144,7 @@ def test_history_round_trips_from_a_run_and_from_rows(tmp_path: Path, run: Train
     assert history_from_json(history_to_json(())) == ()
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(
     rows=st.lists(
         st.tuples(st.integers(0, 1000), FLOATS, FLOATS, FLOATS, FLOATS, FLOATS | EXTREMES),
@@ -301,11 +302,7 @@ def test_text_that_is_not_a_model_gets_a_model_file_error(text: str, message: st
 
 def test_every_truncation_of_a_model_file_is_refused(tmp_path: Path) -> None:
     text = model_to_json(MLP.create(2, [2, 1], seed=5))
-    path = tmp_path / "cut.json"
-    for end in range(0, len(text) - 1, 7):
-        path.write_text(text[:end], encoding="utf-8")
-        with pytest.raises(ModelFileError, match=r"cut\.json: "):
-            load_model(path)
+    assert_every_cut_is_refused(text, load_model, tmp_path, every=7)
 
 
 def test_a_binary_file_is_refused(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ from mgfunc.plots import (
 )
 from mgfunc.topology import topological_order
 from mgfunc.trainer import TrainingRun, train
+from tests.expressions import warmup
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -58,14 +59,6 @@ def dataset() -> Dataset:
 @pytest.fixture(scope="module")
 def run(dataset: Dataset) -> TrainingRun:
     return train(MLP.create(2, [8, 8, 1], seed=5), dataset, steps=4, learning_rate=0.3)
-
-
-def warmup() -> Value:
-    x = Value(-4.0, label="x")
-    z = 2 * x + 2 + x
-    q = z.relu() + z * x
-    h = (z * z).relu()
-    return h + q + q * x
 
 
 def plots(
@@ -136,7 +129,7 @@ def test_boundary_with_a_one_cell_grid_still_renders(
 
 
 def test_plot_graph_draws_every_node_and_saves_at_its_own_size(tmp_path: Path) -> None:
-    y = warmup()
+    _, y = warmup()
     grads = backward(y)
     ax = plot_graph(y, grads)
     order = topological_order(y)
@@ -158,7 +151,7 @@ def test_plot_graph_draws_every_node_and_saves_at_its_own_size(tmp_path: Path) -
 def test_plot_graph_without_gradients_and_on_given_axes() -> None:
     figure = Figure(figsize=(8, 3))
     ax = figure.add_subplot()
-    assert plot_graph(warmup(), ax=ax) is ax
+    assert plot_graph(warmup()[1], ax=ax) is ax
     assert ax.patches and not any("grad" in text.get_text() for text in ax.texts)
 
 
@@ -172,10 +165,10 @@ def test_plot_graph_refuses_a_big_graph_pointing_to_to_dot() -> None:
 
 def test_figure_of_gives_the_savable_top_level_figure() -> None:
     figure = Figure()
-    assert figure_of(plot_graph(warmup(), ax=figure.add_subplot())) is figure
+    assert figure_of(plot_graph(warmup()[1], ax=figure.add_subplot())) is figure
     left = figure.add_subfigure(figure.add_gridspec(1, 2)[0])
     assert figure_of(left.add_subplot()) is figure  # a subfigure's Axes: its parent figure
-    ax = plot_graph(warmup())
+    ax = plot_graph(warmup()[1])
     assert figure_of(ax) is ax.figure  # a new figure of its own
     with pytest.raises(InvalidTypeError, match="ax must be a matplotlib Axes, got Figure"):
         figure_of(figure)  # type: ignore[arg-type]  # bad on purpose
@@ -185,9 +178,9 @@ def test_plots_refuse_bad_arguments(dataset: Dataset, run: TrainingRun) -> None:
     with pytest.raises(InvalidTypeError, match="ax must be a matplotlib Axes or None, got str"):
         plot_dataset(dataset, ax="left")  # type: ignore[arg-type]  # bad on purpose
     with pytest.raises(InvalidTypeError, match="ax must be"):
-        plot_graph(warmup(), ax=Figure())  # type: ignore[arg-type]
+        plot_graph(warmup()[1], ax=Figure())  # type: ignore[arg-type]
     with pytest.raises(InvalidTypeError, match="grads must be a Gradients table"):
-        plot_graph(warmup(), {})  # type: ignore[arg-type]
+        plot_graph(warmup()[1], {})  # type: ignore[arg-type]
     with pytest.raises(InvalidTypeError, match="output must be a Value"):
         plot_graph(3.0)  # type: ignore[arg-type]
     with pytest.raises(InvalidTypeError, match="run must be a TrainingRun"):
@@ -202,7 +195,7 @@ def test_no_pyplot_figure_is_left_open(dataset: Dataset, run: TrainingRun) -> No
     plt.close("all")
     for draw, _ in plots(dataset, run).values():
         draw(None)
-    plot_graph(warmup(), backward(warmup()))
+    plot_graph(warmup()[1], backward(warmup()[1]))
     assert plt.get_fignums() == []
 
 

@@ -36,6 +36,7 @@ from mgfunc.nn import MLP, Layer, Neuron
 from mgfunc.optim import AdamState, SGDState, adam, adamw, sgd
 from mgfunc.trainer import HistoryRow, TrainingRun, resume, train
 from tests.exact_floats import EXTREMES, FLOATS, bits, model_bits
+from tests.refusals import assert_every_cut_is_refused
 from tests.unwritable import unwritable
 
 DATA = moons(24, seed=7)
@@ -241,7 +242,7 @@ def hand_built_runs(draw: st.DrawFn) -> TrainingRun:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(run=hand_built_runs())
 def test_every_float_of_a_run_round_trips_bit_for_bit(run: TrainingRun) -> None:
     assert run_bits(run_from_json(run_to_json(run))) == run_bits(run)
@@ -588,11 +589,7 @@ def test_a_tampered_adam_run_file_is_refused_naming_the_path(
 
 
 def test_every_truncation_of_a_run_file_is_refused(tmp_path: Path, adam_text: str) -> None:
-    path = tmp_path / "cut.json"
-    for end in range(0, len(adam_text) - 1, 97):
-        path.write_text(adam_text[:end], encoding="utf-8")
-        with pytest.raises(ModelFileError, match=r"cut\.json: "):
-            load_run(path)
+    assert_every_cut_is_refused(adam_text, load_run, tmp_path, every=97)
 
 
 def test_a_model_file_is_not_a_run_and_a_run_is_not_a_model(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def bits(x: float) -> bytes:
     return struct.pack("<d", x)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(
     inputs=st.lists(numbers, min_size=1, max_size=5),
     rows=st.lists(st.lists(numbers, min_size=6, max_size=6), min_size=1, max_size=4),
@@ -91,7 +91,7 @@ def textbook_max_margin(model: MLP, xs: list[tuple[float, float]], ys: list[floa
     return data_loss + reg_loss
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     seed=st.integers(0, 10_000),
     points=st.lists(

@@ -51,6 +51,7 @@ from mgfunc import (
     backward,
     curvature,
     folds,
+    nn,
     ops,
     playground,
     plot_data,
@@ -61,21 +62,11 @@ from mgfunc import (
 from mgfunc import datasets as datasets_module
 from mgfunc import graph as graph_module
 from mgfunc import io as model_io
-from mgfunc import nn as nn_module
 from mgfunc import trainer as trainer_module
 from mgfunc import value as value_module
 from mgfunc.datasets import DataPoint, Dataset, blobs, from_arrays, moons, spiral, split, yin_yang
 from mgfunc.gradients import Gradients
 from mgfunc.losses import Loss, accuracy, cross_entropy, logistic, max_margin, mse
-from mgfunc.nn import (
-    MLP,
-    Layer,
-    Neuron,
-    apply_gradients,
-    parameter_count,
-    parameters,
-    with_parameters,
-)
 from mgfunc.optim import SGD, Adam, AdamState, SGDState, adam, adamw, sgd
 from mgfunc.topology import topological_order
 from mgfunc.trainer import (
@@ -85,16 +76,6 @@ from mgfunc.trainer import (
     official_micrograd_learning_rate,
     resume,
     train,
-)
-from mgfunc.transforms import (
-    derivative,
-    grad,
-    hessian,
-    hvp,
-    jacobian,
-    jvp,
-    value_and_grad,
-    vjp,
 )
 
 matplotlib.use("Agg")
@@ -106,6 +87,10 @@ from mgfunc import plots
 EXAMPLES = int(os.environ.get("MGFUNC_SWEEP_EXAMPLES", "8"))
 """Hypothesis inputs per argument of every entry point: the fixed budget (the environment
 variable ``MGFUNC_SWEEP_EXAMPLES`` raises it for a longer search)."""
+
+SWEEP_SETTINGS = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+"""What every search over the table allows, whatever its budget: cases that are slow, and inputs
+that many entry points must filter out."""
 
 # The inputs: wrong types, NaN, infinities, empty, huge, negative, bool, and containers of them.
 NUMBERS = st.one_of(
@@ -142,8 +127,8 @@ Y = X * X + 1.0
 GRADS = backward(Y)
 DATA = moons(8, noise=0.1, seed=1)
 THREE = yin_yang(9, seed=1)
-MODEL = MLP.create(2, [3, 1], seed=1)  # 13 parameters
-THREE_MODEL = MLP.create(2, [3, 3], seed=1)
+MODEL = nn.MLP.create(2, [3, 1], seed=1)  # 13 parameters
+THREE_MODEL = nn.MLP.create(2, [3, 3], seed=1)
 LAYER = MODEL.layers[0]
 NEURON = LAYER.neurons[0]
 MODEL_GRADS = backward(max_margin(MODEL, DATA.xs, DATA.ys).total_loss)
@@ -353,49 +338,52 @@ ENTRIES: dict[str, Entry] = {
         Gradients.get, lambda node, default: GRADS.get(node, default), node=X, default=0.0
     ),
     "Gradients.__contains__": _method(Gradients.__contains__, GRADS.__contains__, node=X),
-    "grad": _function(grad, f=_square),
-    "value_and_grad": _function(value_and_grad, f=_square),
-    "grad(f)(x)": _returned_function(transforms.Gradient.__call__, grad, _product),
+    "grad": _function(transforms.grad, f=_square),
+    "value_and_grad": _function(transforms.value_and_grad, f=_square),
+    "grad(f)(x)": _returned_function(transforms.Gradient.__call__, transforms.grad, _product),
     "value_and_grad(f)(x)": _returned_function(
-        transforms.ValueAndGradient.__call__, value_and_grad, _product
+        transforms.ValueAndGradient.__call__, transforms.value_and_grad, _product
     ),
     "grad(f returning ...)": Entry(
-        grad, lambda result: grad(lambda _x: result)(1.0), {"result": X}, {"result": ("f",)}
+        transforms.grad,
+        lambda result: transforms.grad(lambda _x: result)(1.0),
+        {"result": X},
+        {"result": ("f",)},
     ),
     # Transforms of any order.
-    "derivative": _function(derivative, f=_square),
+    "derivative": _function(transforms.derivative, f=_square),
     "derivative(f)(x)": Entry(
         transforms.Derivative.__call__,
-        lambda x: derivative(_square)(x),
+        lambda x: transforms.derivative(_square)(x),
         {"x": 1.0},
         {"x": ("argument 0",)},
     ),
     "value_and_grad(f, argnums=0)(x)": Entry(
         transforms.ValueAndDerivative.__call__,
-        lambda x: value_and_grad(_square, argnums=0)(x),
+        lambda x: transforms.value_and_grad(_square, argnums=0)(x),
         {"x": 1.0},
         {"x": ("argument 0",)},
     ),
-    "jvp": _function(jvp, f=_product, primals=[1.0, 2.0], tangents=[1.0, 0.0]),
+    "jvp": _function(transforms.jvp, f=_product, primals=[1.0, 2.0], tangents=[1.0, 0.0]),
     "vjp": Entry(
-        vjp,
-        lambda f, x, y: vjp(f, x, y),
+        transforms.vjp,
+        lambda f, x, y: transforms.vjp(f, x, y),
         {"f": _product, "x": 1.0, "y": 2.0},
         {"x": ("primals", "argument 0"), "y": ("primals", "argument 1")},
     ),
     "vjp pullback": Entry(
         transforms.Pullback.__call__,
-        lambda cotangent: vjp(_product, 1.0, 2.0)[1](cotangent),
+        lambda cotangent: transforms.vjp(_product, 1.0, 2.0)[1](cotangent),
         {"cotangent": 1.0},
     ),
-    "jacobian": _function(jacobian, f=_pair),
-    "jacobian(f)(x)": _returned_function(transforms.Jacobian.__call__, jacobian, _pair),
-    "hessian": _function(hessian, f=_product),
-    "hessian(f)(x)": _returned_function(transforms.Hessian.__call__, hessian, _product),
-    "hvp": _function(hvp, f=_product),
+    "jacobian": _function(transforms.jacobian, f=_pair),
+    "jacobian(f)(x)": _returned_function(transforms.Jacobian.__call__, transforms.jacobian, _pair),
+    "hessian": _function(transforms.hessian, f=_product),
+    "hessian(f)(x)": _returned_function(transforms.Hessian.__call__, transforms.hessian, _product),
+    "hvp": _function(transforms.hvp, f=_product),
     "hvp(f)(primals, vector)": Entry(
         transforms.HessianVectorProduct.__call__,
-        lambda primals, vector: hvp(_product)(primals, vector),
+        lambda primals, vector: transforms.hvp(_product)(primals, vector),
         {"primals": [1.0, 2.0], "vector": [1.0, 0.0]},
     ),
     "check_grads": _function(
@@ -430,7 +418,7 @@ ENTRIES: dict[str, Entry] = {
     "Dataset": _function(Dataset, points=DATA.points, metadata=DATA.metadata, classes=2),
     # Networks.
     "MLP.create": _function(
-        MLP.create,
+        nn.MLP.create,
         # Past the size limit, the error names the whole call and its parameters and layers.
         {"nin": ("parameters",), "nouts": ("layers",)},
         nin=2,
@@ -439,26 +427,26 @@ ENTRIES: dict[str, Entry] = {
         init="micrograd",
         seed=1,
     ),
-    "MLP": _function(MLP, layers=MODEL.layers),
-    "Layer": _function(Layer, neurons=LAYER.neurons),
+    "MLP": _function(nn.MLP, layers=MODEL.layers),
+    "Layer": _function(nn.Layer, neurons=LAYER.neurons),
     "Neuron": _function(
-        Neuron, weights=NEURON.weights, bias=NEURON.bias, nonlinear=True, activation="relu"
+        nn.Neuron, weights=NEURON.weights, bias=NEURON.bias, nonlinear=True, activation="relu"
     ),
-    "MLP.__call__": _method(MLP.__call__, MODEL.__call__, inputs=[1.0, 2.0]),
-    "MLP.forward": _method(MLP.forward, MODEL.forward, inputs=[1.0, 2.0]),
-    "MLP.evaluate": _method(MLP.evaluate, MODEL.evaluate, inputs=[1.0, 2.0]),
-    "MLP.evaluate_many": _method(MLP.evaluate_many, MODEL.evaluate_many, rows=ROWS),
-    "MLP.predict": _method(MLP.predict, MODEL.predict, rows=ROWS),
-    "Layer.__call__": _method(Layer.__call__, LAYER.__call__, inputs=[1.0, 2.0]),
-    "Layer.evaluate": _method(Layer.evaluate, LAYER.evaluate, inputs=[1.0, 2.0]),
-    "Neuron.__call__": _method(Neuron.__call__, NEURON.__call__, inputs=[1.0, 2.0]),
-    "Neuron.evaluate": _method(Neuron.evaluate, NEURON.evaluate, inputs=[1.0, 2.0]),
-    "parameters": _function(parameters, model=MODEL),
-    "parameter_count": _function(parameter_count, model=MODEL),
+    "MLP.__call__": _method(nn.MLP.__call__, MODEL.__call__, inputs=[1.0, 2.0]),
+    "MLP.forward": _method(nn.MLP.forward, MODEL.forward, inputs=[1.0, 2.0]),
+    "MLP.evaluate": _method(nn.MLP.evaluate, MODEL.evaluate, inputs=[1.0, 2.0]),
+    "MLP.evaluate_many": _method(nn.MLP.evaluate_many, MODEL.evaluate_many, rows=ROWS),
+    "MLP.predict": _method(nn.MLP.predict, MODEL.predict, rows=ROWS),
+    "Layer.__call__": _method(nn.Layer.__call__, LAYER.__call__, inputs=[1.0, 2.0]),
+    "Layer.evaluate": _method(nn.Layer.evaluate, LAYER.evaluate, inputs=[1.0, 2.0]),
+    "Neuron.__call__": _method(nn.Neuron.__call__, NEURON.__call__, inputs=[1.0, 2.0]),
+    "Neuron.evaluate": _method(nn.Neuron.evaluate, NEURON.evaluate, inputs=[1.0, 2.0]),
+    "parameters": _function(nn.parameters, model=MODEL),
+    "parameter_count": _function(nn.parameter_count, model=MODEL),
     "apply_gradients": _function(
-        apply_gradients, model=MODEL, grads=MODEL_GRADS, learning_rate=0.1
+        nn.apply_gradients, model=MODEL, grads=MODEL_GRADS, learning_rate=0.1
     ),
-    "with_parameters": _function(with_parameters, model=MODEL, numbers=[0.5] * 13),
+    "with_parameters": _function(nn.with_parameters, model=MODEL, numbers=[0.5] * 13),
     # Losses.
     "max_margin": _function(max_margin, model=MODEL, xs=DATA.xs, ys=DATA.ys, alpha=1e-4),
     "logistic": _function(logistic, model=MODEL, xs=DATA.xs, ys=DATA.ys, alpha=0.0),
@@ -912,7 +900,7 @@ TRIED: dict[str, int] = {}
 SWEEP_LIMITS = (
     (plot_data, "MAX_GRID_POINTS", 5_000),
     (datasets_module, "MAX_SAMPLES", 5_000),
-    (nn_module, "MAX_PARAMETERS", 5_000),
+    (nn, "MAX_PARAMETERS", 5_000),
 )
 
 
@@ -992,13 +980,7 @@ def _nan_inside(result: object, depth: int = 0) -> bool:
 
 
 @pytest.mark.parametrize(("name", "argument"), CASES)
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
+@settings(SWEEP_SETTINGS, max_examples=EXAMPLES, database=None, derandomize=True)
 @given(bad=BAD)
 def test_one_bad_argument_gets_a_named_error_or_a_finite_result(
     name: str, argument: str, bad: object

@@ -8,7 +8,7 @@ import math
 import pytest
 
 from mgfunc import InvalidTypeError, InvalidValueError, TrainingInterrupted
-from mgfunc.datasets import moons, split, yin_yang
+from mgfunc.datasets import moons, yin_yang
 from mgfunc.losses import cross_entropy, logistic, max_margin, mse
 from mgfunc.nn import MLP
 from mgfunc.optim import adam, adamw, sgd
@@ -19,6 +19,8 @@ from mgfunc.trainer import (
     resume,
     train,
 )
+from tests.refusals import Refusal, assert_refused_before_any_step, refusals
+from tests.runs import three_class_run
 
 DATA = moons(40, noise=0.1, seed=5)
 HELD_OUT = moons(20, noise=0.1, seed=6)
@@ -134,16 +136,13 @@ def test_other_one_output_losses_train(loss: object) -> None:
 
 
 def test_a_three_class_network_learns_yin_yang() -> None:
-    train_set, validation, test_set = split(yin_yang(300, seed=3), (0.8, 0.1, 0.1), seed=3)
-    model = MLP.create(2, [8, 3], activation="tanh", seed=3)
-    run = train(
-        model,
-        train_set,
+    run, (_, _, test_set) = three_class_run(
+        300,
+        (0.8, 0.1, 0.1),
+        seed=3,
+        hidden=8,
         steps=150,
-        loss=cross_entropy,
         optimizer=adamw(0.1, weight_decay=1e-4),
-        alpha=0.0,
-        validation=validation,
         log_every=10,
     )
     last = run.history[-1]
@@ -183,8 +182,7 @@ def test_a_diverged_run_keeps_its_optimizer_state() -> None:
 THREE = yin_yang(30, seed=0)
 
 
-@pytest.mark.parametrize(
-    ("call", "error", "pattern"),
+@refusals(
     [
         (
             lambda: train(MODEL, DATA, optimizer=adam(0.1), learning_rate=0.1),
@@ -262,23 +260,14 @@ THREE = yin_yang(30, seed=0)
         ),
     ],
 )
-def test_bad_input_is_refused_before_any_step(
-    call: object, error: type[Exception], pattern: str
-) -> None:
-    assert callable(call)
-    with pytest.raises(error, match=pattern):
-        call()
+def test_bad_input_is_refused_before_any_step(refusal: Refusal) -> None:
+    refusal.check()
 
 
 def test_nothing_runs_before_a_bad_argument_is_found() -> None:
-    calls: list[int] = []
-
-    def schedule(step: int) -> float:
-        calls.append(step)
-        return 0.1
-
-    with pytest.raises(InvalidValueError):
-        train(MODEL, DATA, steps=5, optimizer=sgd(schedule), batch_size=500)
-    with pytest.raises(InvalidValueError):
-        train(MODEL, DATA, steps=5, optimizer=sgd(schedule), validation=THREE, loss=cross_entropy)
-    assert calls == []
+    assert_refused_before_any_step(
+        lambda schedule: train(MODEL, DATA, steps=5, optimizer=sgd(schedule), batch_size=500),
+        lambda schedule: train(
+            MODEL, DATA, steps=5, optimizer=sgd(schedule), validation=THREE, loss=cross_entropy
+        ),
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import attrs
 import pytest
@@ -24,6 +23,7 @@ from mgfunc import (
     value_and_grad,
     vjp,
 )
+from tests.refusals import Case, Refusal, refusals
 
 
 def test_the_contracts_examples() -> None:
@@ -198,7 +198,7 @@ def _never_called(*_: object) -> Value:
     raise AssertionError("f ran although its arguments were refused")
 
 
-BAD_CALLS: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
+BAD_CALLS: dict[str, Case] = {
     "grad of a number": (
         lambda: grad(3.0),  # type: ignore[call-overload]
         InvalidTypeError,
@@ -278,11 +278,9 @@ BAD_CALLS: dict[str, tuple[Callable[[], object], type[Exception], str]] = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(BAD_CALLS))
-def test_bad_input_is_refused_before_f_runs(case: str) -> None:
-    call, error, message = BAD_CALLS[case]
-    with pytest.raises(error, match=message):
-        call()
+@refusals(BAD_CALLS)
+def test_bad_input_is_refused_before_f_runs(refusal: Refusal) -> None:
+    refusal.check()
 
 
 def test_a_wrong_cotangent_is_refused() -> None:

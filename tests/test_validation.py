@@ -35,6 +35,7 @@ from mgfunc.nn import (
     parameters,
 )
 from mgfunc.trainer import official_micrograd_learning_rate, train
+from tests.refusals import Refusal, assert_refused_before_any_step, refusals
 
 X = Value(3.0, label="x")
 DATA = moons(10, seed=0)
@@ -557,25 +558,16 @@ CASES: dict[str, Case] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_bad_input_gets_a_clear_error(name: str) -> None:
-    call, error, message = CASES[name]
-    with pytest.raises(error, match=message):
-        call()
+@refusals(CASES)
+def test_bad_input_gets_a_clear_error(refusal: Refusal) -> None:
+    refusal.check()
 
 
 def test_train_validates_everything_before_any_work() -> None:
-    calls: list[int] = []
-
-    def schedule(step: int) -> float:
-        calls.append(step)
-        return 0.1
-
-    with pytest.raises(InvalidValueError):
-        train(MODEL, DATA, steps=5, learning_rate=schedule, log_every=0)
-    with pytest.raises(InvalidValueError):
-        train(WIDE, DATA, steps=5, learning_rate=schedule)
-    assert calls == []
+    assert_refused_before_any_step(
+        lambda schedule: train(MODEL, DATA, steps=5, learning_rate=schedule, log_every=0),
+        lambda schedule: train(WIDE, DATA, steps=5, learning_rate=schedule),
+    )
 
 
 def test_errors_are_also_the_builtin_exceptions_users_catch() -> None:

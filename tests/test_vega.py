@@ -15,13 +15,14 @@ import pytest
 from PIL import Image
 
 from mgfunc import plot_data, vega
-from mgfunc.datasets import Dataset, blobs, moons, split, yin_yang
+from mgfunc.datasets import Dataset, blobs, moons, yin_yang
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.losses import cross_entropy, logistic, max_margin
 from mgfunc.nn import MLP
 from mgfunc.optim import adam
 from mgfunc.plots import _common
 from mgfunc.trainer import TrainingRun, train
+from tests.runs import three_class_run
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +33,8 @@ def moons_run() -> tuple[Dataset, TrainingRun]:
 
 @pytest.fixture(scope="module")
 def yin_yang_run() -> tuple[Dataset, TrainingRun]:
-    train_part, validation = split(yin_yang(60, seed=0), (0.75, 0.25), seed=0)
-    run = train(
-        MLP.create(2, [6, 3], activation="tanh", seed=0),
-        train_part,
-        steps=5,
-        loss=cross_entropy,
-        optimizer=adam(0.05),
-        alpha=0.0,
-        validation=validation,
+    run, (train_part, _) = three_class_run(
+        60, (0.75, 0.25), seed=0, hidden=6, steps=5, optimizer=adam(0.05)
     )
     return train_part, run
 
