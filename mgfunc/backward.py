@@ -54,19 +54,22 @@ def backward(output: Value) -> Gradients:
     # One step of the fold per node: pass the node's gradient on to its inputs (the chain rule).
     for node in order:
         upstream = table[node]
-        local_gradients = node.local_gradients
+        local_groups = node._local_groups
         # A node whose every product local * upstream is zero passes nothing on: adding a zero
         # leaves every entry as it is (no entry is ever -0.0: they start at +0.0). That is so
         # when the upstream gradient is 0 (a satisfied margin, a node below a flat ReLU) or
         # every local derivative is 0 (a flat ReLU itself), unless the other factor is infinite
         # or NaN, whose product with 0 is NaN: such nodes take the full path.
         if upstream == 0.0:
-            if _isfinite(sum(local_gradients)):
+            if _isfinite(sum(map(sum, local_groups))):
                 continue
-        elif not any(local_gradients) and _isfinite(upstream):
+        elif not any(map(any, local_groups)) and _isfinite(upstream):
             continue
-        for child, local in zip(node.inputs, local_gradients):
-            table[child] += local * upstream
+        # The edges in their groups (see Value): the same edges in the same order as
+        # zip(node.inputs, node.local_gradients), without joining the groups first.
+        for children, local_gradients in zip(node._input_groups, local_groups):
+            for child, local in zip(children, local_gradients):
+                table[child] += local * upstream
     return Gradients._wrap(table)
 
 

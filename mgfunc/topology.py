@@ -16,6 +16,7 @@ inputs are not yet collected), so a graph a million nodes deep needs no recursio
 from __future__ import annotations
 
 from collections.abc import Collection
+from itertools import chain
 from operator import attrgetter
 
 from mgfunc.errors import InvalidTypeError
@@ -24,7 +25,8 @@ from mgfunc.value import Value
 __all__ = ["topological_order"]
 
 _creation_id = attrgetter("id")
-_inputs = attrgetter("inputs")
+_input_groups = attrgetter("_input_groups")
+_chain = chain.from_iterable
 # Above this many nodes a frontier is walked with set operations. Measured on frontiers of 1 to
 # 32 nodes: below about 8 the plain loop is faster, above it the set operations are.
 _WIDE = 8
@@ -53,7 +55,11 @@ def topological_order(output: Value) -> list[Value]:
         if len(frontier) > _WIDE:
             # Every input of the frontier that was not seen yet: set operations do the work of
             # each edge in C, the bulk of the walk in a wide graph such as a network's.
-            fresh = set().union(*map(_inputs, frontier))
+            # A group of inputs shared by many nodes (a neuron's parameters, a point's inputs)
+            # is taken once: deduplicated by identity, which costs one lookup per group where
+            # hashing its nodes would cost one per edge.
+            groups = list(_chain(map(_input_groups, frontier)))
+            fresh = set().union(*dict(zip(map(id, groups), groups)).values())
             fresh -= seen
             seen |= fresh
             frontier = fresh
@@ -61,9 +67,10 @@ def topological_order(output: Value) -> list[Value]:
             # A narrow frontier (a long chain): a plain loop is cheaper than building sets.
             fresh_nodes = []
             for node in frontier:
-                for child in node.inputs:
-                    if child not in seen:
-                        seen.add(child)
-                        fresh_nodes.append(child)
+                for group in node._input_groups:
+                    for child in group:
+                        if child not in seen:
+                            seen.add(child)
+                            fresh_nodes.append(child)
             frontier = fresh_nodes
     return sorted(seen, key=_creation_id)

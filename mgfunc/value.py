@@ -79,9 +79,25 @@ class Value:
     data: float = attrs.field(converter=_check_data)
     label: str = attrs.field(default="", validator=_check_label)
     op: str = attrs.field(default="", init=False)
-    inputs: tuple[Value, ...] = attrs.field(default=(), init=False)
-    local_gradients: tuple[float, ...] = attrs.field(default=(), init=False)
+    # The edges, in groups: a tuple of input tuples and, beside it, a tuple of local-derivative
+    # tuples of the same shapes. Most nodes have one group; a neuron's node has two (its
+    # parameters, then its inputs), each a tuple shared with the other nodes that read it, so
+    # the walk and the fold can treat a shared group once (see weighted_sums). A leaf has none.
+    _input_groups: tuple[tuple[Value, ...], ...] = attrs.field(default=(), init=False)
+    _local_groups: tuple[tuple[float, ...], ...] = attrs.field(default=(), init=False)
     id: int = attrs.field(init=False, factory=_next_id)
+
+    @property
+    def inputs(self) -> tuple[Value, ...]:
+        """The nodes this one was computed from, in order (every group's, one after another)."""
+        groups = self._input_groups
+        return groups[0] if len(groups) == 1 else tuple(itertools.chain.from_iterable(groups))
+
+    @property
+    def local_gradients(self) -> tuple[float, ...]:
+        """d self / d input for each of ``inputs``, in the same order."""
+        groups = self._local_groups
+        return groups[0] if len(groups) == 1 else tuple(itertools.chain.from_iterable(groups))
 
     def __repr__(self) -> str:
         # Never print the inputs: on a deep graph that would walk the whole graph.
@@ -231,7 +247,7 @@ class Value:
         return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
 
 
-# The fast constructor for nodes built by operations. It fills the slots directly instead of
+# The fast constructors for nodes built by operations. They fill the slots directly instead of
 # going through attrs' __init__ (whose converter and validator only matter for user input),
 # which makes node creation about 30% cheaper on the hot path. The result is the same frozen
 # Value: its __setattr__ still refuses every assignment.
@@ -239,20 +255,38 @@ _new = object.__new__
 _set_data = Value.__dict__["data"].__set__
 _set_label = Value.__dict__["label"].__set__
 _set_op = Value.__dict__["op"].__set__
-_set_inputs = Value.__dict__["inputs"].__set__
-_set_local_gradients = Value.__dict__["local_gradients"].__set__
+_set_input_groups = Value.__dict__["_input_groups"].__set__
+_set_local_groups = Value.__dict__["_local_groups"].__set__
 _set_id = Value.__dict__["id"].__set__
 
 
 def _node(
     data: float, op: str, inputs: tuple[Value, ...], local_gradients: tuple[float, ...]
 ) -> Value:
+    """A node whose edges are one group: ``inputs`` and their ``local_gradients``."""
     node: Value = _new(Value)
     _set_data(node, data)
     _set_label(node, "")
     _set_op(node, op)
-    _set_inputs(node, inputs)
-    _set_local_gradients(node, local_gradients)
+    _set_input_groups(node, (inputs,))
+    _set_local_groups(node, (local_gradients,))
+    _set_id(node, _next_id())
+    return node
+
+
+def _grouped_node(
+    data: float,
+    op: str,
+    input_groups: tuple[tuple[Value, ...], ...],
+    local_groups: tuple[tuple[float, ...], ...],
+) -> Value:
+    """A node whose edges come in groups, each group a tuple that other nodes may share."""
+    node: Value = _new(Value)
+    _set_data(node, data)
+    _set_label(node, "")
+    _set_op(node, op)
+    _set_input_groups(node, input_groups)
+    _set_local_groups(node, local_groups)
     _set_id(node, _next_id())
     return node
 
@@ -268,8 +302,8 @@ def leaf(data: float, label: str = "") -> Value:
     _set_data(node, data)
     _set_label(node, label)
     _set_op(node, "")
-    _set_inputs(node, ())
-    _set_local_gradients(node, ())
+    _set_input_groups(node, ())
+    _set_local_groups(node, ())
     _set_id(node, _next_id())
     return node
 
@@ -296,7 +330,7 @@ def as_value(operand: Value | float, operation: str = "this operation") -> Value
     if type(operand) is float and _isfinite(operand):
         # The common case (a data point, a label, a constant) skips the general checks and
         # the attrs __init__: the result is the same leaf that Value(operand) builds.
-        return _node(operand, "", (), ())
+        return leaf(operand)
     return Value(real_number(operand, f"{operation}: an operand (a Value or a number)"))
 
 
@@ -454,8 +488,10 @@ def weighted_sums(
     sum comes with its parameters and their floats already gathered (a model gathers them once
     for all the points it sees).
 
-    Each node's edges go to the weights, the bias, then the inputs: one tuple concatenation,
-    ``parameters + inputs``. Its local derivatives are d/dw_i = x_i, d/dbias = 1 and
+    Each node's edges go to the weights, the bias, then the inputs, kept as two groups (the
+    parameters' tuple and the inputs' tuple, not a copy joining them): a loss runs the same
+    sums on many points, so every node of a neuron shares one parameter group and every node
+    of a point one input group. Its local derivatives are d/dw_i = x_i, d/dbias = 1 and
     d/dx_i = w_i, and the first part of that, the inputs' floats and 1.0, is the same for every
     sum. The data is added in micrograd's order (the bias first, then each product left to
     right), so it matches micrograd's chain of nodes bit for bit.
@@ -489,20 +525,27 @@ def weighted_sums(
     input_locals = (*input_data, 1.0)
     op = "relu(linear)" if relu else "linear"
     # A flat ReLU's node: 0.0, and no input changes it, so every local derivative is 0.
-    flat = (0.0,) * (2 * len(inputs) + 1)
+    flat = ((0.0,) * len(input_locals), (0.0,) * len(inputs))
     nodes = []
     for parameters, weight_data, total in sums:
         for w, x in zip(weight_data, input_data):
             total += w * x
+        # Two groups of edges: the sum's parameters (shared by every point) and the inputs
+        # (shared by every sum), with their local derivatives (the inputs' floats and 1.0,
+        # shared by every sum; the weights' floats, shared by every point).
+        groups = (parameters, inputs)
         if relu and not total > 0.0:
             if total > _NEGATIVE_INFINITY:  # finite: every factor is finite, 0 * each is 0
-                nodes.append(_node(0.0, op, parameters + inputs, flat))
+                nodes.append(_grouped_node(0.0, op, groups, flat))
             else:  # NaN or -inf: rare, done exactly as linear then Value.relu
                 data, slope = _relu_of(total)
-                local_gradients = tuple([local * slope for local in input_locals + weight_data])
-                nodes.append(_node(data, op, parameters + inputs, local_gradients))
+                sloped = (
+                    tuple([local * slope for local in input_locals]),
+                    tuple([local * slope for local in weight_data]),
+                )
+                nodes.append(_grouped_node(data, op, groups, sloped))
         else:
-            nodes.append(_node(total, op, parameters + inputs, input_locals + weight_data))
+            nodes.append(_grouped_node(total, op, groups, (input_locals, weight_data)))
     return nodes
 
 
