@@ -15,6 +15,7 @@ untouched, so calling ``backward`` twice gives the same table twice, and there i
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from mgfunc.gradients import Gradients
@@ -54,23 +55,23 @@ def backward(output: Value) -> Gradients:
     # One step of the fold per node: pass the node's gradient on to its inputs (the chain rule).
     for node in order:
         upstream = table[node]
-        local_groups = node._local_groups
+        local_gradients = node.local_gradients
         # A node whose every product local * upstream is zero passes nothing on: adding a zero
         # leaves every entry as it is (no entry is ever -0.0: they start at +0.0). That is so
         # when the upstream gradient is 0 (a satisfied margin, a node below a flat ReLU) or
         # every local derivative is 0 (a flat ReLU itself), unless the other factor is infinite
         # or NaN, whose product with 0 is NaN: such nodes take the full path.
         if upstream == 0.0:
-            if _isfinite(sum(map(sum, local_groups))):
+            if _isfinite(sum(local_gradients)):
                 continue
-        elif not any(map(any, local_groups)) and _isfinite(upstream):
+        elif not any(local_gradients) and _isfinite(upstream):
             continue
         # The edges in their groups (see Value): the same edges in the same order as
         # zip(node.inputs, node.local_gradients), without joining the groups first.
-        for children, local_gradients in zip(node._input_groups, local_groups):
-            for child, local in zip(children, local_gradients):
-                table[child] += local * upstream
+        for child, local in zip(_chain(node._input_groups), local_gradients):
+            table[child] += local * upstream
     return Gradients._wrap(table)
 
 
 _isfinite = math.isfinite
+_chain = itertools.chain.from_iterable

@@ -84,19 +84,13 @@ class Value:
     # parameters, then its inputs), each a tuple shared with the other nodes that read it, so
     # the walk and the fold can treat a shared group once (see weighted_sums). A leaf has none.
     _input_groups: tuple[tuple[Value, ...], ...] = attrs.field(default=(), init=False)
-    _local_groups: tuple[tuple[float, ...], ...] = attrs.field(default=(), init=False)
+    local_gradients: tuple[float, ...] = attrs.field(default=(), init=False)
     id: int = attrs.field(init=False, factory=_next_id)
 
     @property
     def inputs(self) -> tuple[Value, ...]:
         """The nodes this one was computed from, in order (every group's, one after another)."""
         groups = self._input_groups
-        return groups[0] if len(groups) == 1 else tuple(itertools.chain.from_iterable(groups))
-
-    @property
-    def local_gradients(self) -> tuple[float, ...]:
-        """d self / d input for each of ``inputs``, in the same order."""
-        groups = self._local_groups
         return groups[0] if len(groups) == 1 else tuple(itertools.chain.from_iterable(groups))
 
     def __repr__(self) -> str:
@@ -256,7 +250,7 @@ _set_data = Value.__dict__["data"].__set__
 _set_label = Value.__dict__["label"].__set__
 _set_op = Value.__dict__["op"].__set__
 _set_input_groups = Value.__dict__["_input_groups"].__set__
-_set_local_groups = Value.__dict__["_local_groups"].__set__
+_set_local_gradients = Value.__dict__["local_gradients"].__set__
 _set_id = Value.__dict__["id"].__set__
 
 
@@ -269,7 +263,7 @@ def _node(
     _set_label(node, "")
     _set_op(node, op)
     _set_input_groups(node, (inputs,))
-    _set_local_groups(node, (local_gradients,))
+    _set_local_gradients(node, local_gradients)
     _set_id(node, _next_id())
     return node
 
@@ -278,7 +272,7 @@ def _grouped_node(
     data: float,
     op: str,
     input_groups: tuple[tuple[Value, ...], ...],
-    local_groups: tuple[tuple[float, ...], ...],
+    local_gradients: tuple[float, ...],
 ) -> Value:
     """A node whose edges come in groups, each group a tuple that other nodes may share."""
     node: Value = _new(Value)
@@ -286,7 +280,7 @@ def _grouped_node(
     _set_label(node, "")
     _set_op(node, op)
     _set_input_groups(node, input_groups)
-    _set_local_groups(node, local_groups)
+    _set_local_gradients(node, local_gradients)
     _set_id(node, _next_id())
     return node
 
@@ -303,7 +297,7 @@ def leaf(data: float, label: str = "") -> Value:
     _set_label(node, label)
     _set_op(node, "")
     _set_input_groups(node, ())
-    _set_local_groups(node, ())
+    _set_local_gradients(node, ())
     _set_id(node, _next_id())
     return node
 
@@ -525,7 +519,7 @@ def weighted_sums(
     input_locals = (*input_data, 1.0)
     op = "relu(linear)" if relu else "linear"
     # A flat ReLU's node: 0.0, and no input changes it, so every local derivative is 0.
-    flat = ((0.0,) * len(input_locals), (0.0,) * len(inputs))
+    flat = (0.0,) * (2 * len(inputs) + 1)
     nodes = []
     for parameters, weight_data, total in sums:
         for w, x in zip(weight_data, input_data):
@@ -539,13 +533,10 @@ def weighted_sums(
                 nodes.append(_grouped_node(0.0, op, groups, flat))
             else:  # NaN or -inf: rare, done exactly as linear then Value.relu
                 data, slope = _relu_of(total)
-                sloped = (
-                    tuple([local * slope for local in input_locals]),
-                    tuple([local * slope for local in weight_data]),
-                )
-                nodes.append(_grouped_node(data, op, groups, sloped))
+                local_gradients = tuple([local * slope for local in input_locals + weight_data])
+                nodes.append(_grouped_node(data, op, groups, local_gradients))
         else:
-            nodes.append(_grouped_node(total, op, groups, (input_locals, weight_data)))
+            nodes.append(_grouped_node(total, op, groups, input_locals + weight_data))
     return nodes
 
 
