@@ -49,7 +49,7 @@ from mgfunc._model_checks import (
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
-from mgfunc.value import Value, WeightedSum, _sigmoid, leaf, weighted_sums
+from mgfunc.value import SharedGroup, Value, WeightedSum, _sigmoid, leaf, weighted_sums
 
 __all__ = [
     "ACTIVATIONS",
@@ -459,7 +459,7 @@ _LayerPlan = tuple[tuple[WeightedSum, ...], str | None]
 
 def _gathered(neuron: Neuron) -> WeightedSum:
     """The neuron's parameters (weights, then bias) with their floats, for weighted_sums."""
-    return (*neuron.weights, neuron.bias), _floats(neuron.weights), neuron.bias.data
+    return SharedGroup((*neuron.weights, neuron.bias)), _floats(neuron.weights), neuron.bias.data
 
 
 def _layer_plan(layer: Layer) -> _LayerPlan:

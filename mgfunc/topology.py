@@ -58,8 +58,7 @@ def topological_order(output: Value) -> list[Value]:
             # A group of inputs shared by many nodes (a neuron's parameters, a point's inputs)
             # is taken once: deduplicated by identity, which costs one lookup per group where
             # hashing its nodes would cost one per edge.
-            groups = list(_chain(map(_input_groups, frontier)))
-            fresh = set().union(*dict(zip(map(id, groups), groups)).values())
+            fresh = set().union(*set(_chain(map(_input_groups, frontier))))
             fresh -= seen
             seen |= fresh
             frontier = fresh

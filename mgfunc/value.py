@@ -30,7 +30,7 @@ from mgfunc.errors import DomainError, InvalidTypeError, InvalidValueError
 if TYPE_CHECKING:  # only for the annotation: mgfunc.gradients imports this module
     from mgfunc.gradients import Gradients
 
-__all__ = ["Value", "as_value", "linear", "logsumexp", "sigmoid_of", "sum_values"]
+__all__ = ["SharedGroup", "Value", "as_value", "linear", "logsumexp", "sigmoid_of", "sum_values"]
 
 # A creation counter gives every node a unique id. Inputs always exist before the node built
 # from them, so sorting by id is a topological order (see mgfunc.topology). ``next`` on an
@@ -239,6 +239,22 @@ class Value:
         """1 / (1 + e ** -x), computed without overflow; its derivative is s * (1 - s)."""
         s = _sigmoid(self.data)
         return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
+
+
+class SharedGroup(tuple[Value, ...]):
+    """A tuple of Values that many nodes keep as one group of inputs; hashed by identity.
+
+    Internal. A neuron's parameters are an input group of every node the neuron makes, and a
+    point's inputs one of every node reading them: the walk (:mod:`mgfunc.topology`) collects
+    the groups of a frontier in a set, where a shared group then costs one hash of its address
+    instead of one hash per Value in it. Two groups are equal only when they are the same object.
+    """
+
+    __slots__ = ()
+    # object's own hash and equality, assigned (not wrapped in a def) so that CPython calls
+    # them in C: a set of groups costs what a set of Values does.
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
 
 
 # The fast constructors for nodes built by operations. They fill the slots directly instead of
@@ -515,6 +531,7 @@ def weighted_sums(
     >>> first.data, second.data, backward(first)[w[0]]
     (2.5, 5.5, 3.0)
     """
+    inputs = SharedGroup(inputs)
     input_data = [x.data for x in inputs]
     input_locals = (*input_data, 1.0)
     op = "relu(linear)" if relu else "linear"
