@@ -68,7 +68,9 @@ def backward(output: Value) -> Gradients:
             continue
         # The edges in their groups (see Value): the same edges in the same order as
         # zip(node.inputs, node.local_gradients), without joining the groups first.
-        for child, local in zip(_chain(node._input_groups), local_gradients):
+        groups = node._input_groups
+        inputs = groups[0] if len(groups) == 1 else _chain(groups)
+        for child, local in zip(inputs, local_gradients):
             table[child] += local * upstream
     return Gradients._wrap(table)
 
