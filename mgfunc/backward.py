@@ -15,7 +15,6 @@ untouched, so calling ``backward`` twice gives the same table twice, and there i
 
 from __future__ import annotations
 
-import itertools
 import math
 
 from mgfunc.gradients import Gradients
@@ -66,14 +65,12 @@ def backward(output: Value) -> Gradients:
                 continue
         elif not any(local_gradients) and _isfinite(upstream):
             continue
-        # The edges in their groups (see Value): the same edges in the same order as
-        # zip(node.inputs, node.local_gradients), without joining the groups first.
+        # node.inputs, written out: a property call per node would cost more than the join.
         groups = node._input_groups
-        inputs = groups[0] if len(groups) == 1 else _chain(groups)
+        inputs = groups[0] if len(groups) == 1 else groups[0] + groups[1]
         for child, local in zip(inputs, local_gradients):
             table[child] += local * upstream
     return Gradients._wrap(table)
 
 
 _isfinite = math.isfinite
-_chain = itertools.chain.from_iterable

@@ -79,11 +79,10 @@ class Value:
     data: float = attrs.field(converter=_check_data)
     label: str = attrs.field(default="", validator=_check_label)
     op: str = attrs.field(default="", init=False)
-    # The edges, in groups: a tuple of input tuples and, beside it, a tuple of local-derivative
-    # tuples of the same shapes. Most nodes have one group; a neuron's node has two (its
-    # parameters, then its inputs), each a tuple shared with the other nodes that read it, so
-    # the walk and the fold can treat a shared group once (see weighted_sums). A leaf has none.
-    _input_groups: tuple[tuple[Value, ...], ...] = attrs.field(default=(), init=False)
+    # The inputs, in groups: one group (a leaf's is empty), or two for a neuron's node: its
+    # parameters, then its inputs, each a tuple shared with the other nodes that read it (see
+    # weighted_sums), so the walk collects a shared group once. ``inputs`` joins them.
+    _input_groups: tuple[tuple[Value, ...], ...] = attrs.field(default=((),), init=False)
     local_gradients: tuple[float, ...] = attrs.field(default=(), init=False)
     id: int = attrs.field(init=False, factory=_next_id)
 
@@ -91,7 +90,7 @@ class Value:
     def inputs(self) -> tuple[Value, ...]:
         """The nodes this one was computed from, in order (every group's, one after another)."""
         groups = self._input_groups
-        return groups[0] if len(groups) == 1 else tuple(itertools.chain.from_iterable(groups))
+        return groups[0] if len(groups) == 1 else groups[0] + groups[1]
 
     def __repr__(self) -> str:
         # Never print the inputs: on a deep graph that would walk the whole graph.
@@ -312,7 +311,7 @@ def leaf(data: float, label: str = "") -> Value:
     _set_data(node, data)
     _set_label(node, label)
     _set_op(node, "")
-    _set_input_groups(node, ())
+    _set_input_groups(node, ((),))
     _set_local_gradients(node, ())
     _set_id(node, _next_id())
     return node
