@@ -52,8 +52,10 @@ def backward(output: Value) -> Gradients:
     table = dict.fromkeys(order, 0.0)
     table[output] = 1.0
     # One step of the fold per node: pass the node's gradient on to its inputs (the chain rule).
-    for node in order:
-        upstream = table[node]
+    # Iterating the table itself reads each node's gradient as it stands when the node's turn
+    # comes (every node that feeds into it came earlier): one lookup fewer per node. Only
+    # values change during the loop, never the keys, which a dict allows.
+    for node, upstream in table.items():
         local_gradients = node.local_gradients
         # A node whose every product local * upstream is zero passes nothing on: adding a zero
         # leaves every entry as it is (no entry is ever -0.0: they start at +0.0). That is so
