@@ -68,9 +68,8 @@ def backward(output: Value) -> Gradients:
         elif not any(local_gradients) and _isfinite(upstream):
             continue
         # node.inputs, written out: a property call per node would cost more than the join.
-        groups = node._input_groups
-        inputs = groups[0] if len(groups) == 1 else groups[0] + groups[1]
-        for child, local in zip(inputs, local_gradients):
+        parameters, others = node._input_groups
+        for child, local in zip(parameters + others, local_gradients):
             table[child] += local * upstream
     return Gradients._wrap(table)
 

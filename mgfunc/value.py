@@ -79,18 +79,21 @@ class Value:
     data: float = attrs.field(converter=_check_data)
     label: str = attrs.field(default="", validator=_check_label)
     op: str = attrs.field(default="", init=False)
-    # The inputs, in groups: one group (a leaf's is empty), or two for a neuron's node: its
-    # parameters, then its inputs, each a tuple shared with the other nodes that read it (see
-    # weighted_sums), so the walk collects a shared group once. ``inputs`` joins them.
-    _input_groups: tuple[tuple[Value, ...], ...] = attrs.field(default=((),), init=False)
+    # The inputs in two groups: the parameters a neuron's node reads (empty for every other
+    # node), then the rest. A neuron's two groups are tuples shared with the other nodes that
+    # read them (see weighted_sums), so the walk collects a shared group once. ``inputs``
+    # joins the two.
+    _input_groups: tuple[tuple[Value, ...], tuple[Value, ...]] = attrs.field(
+        default=((), ()), init=False
+    )
     local_gradients: tuple[float, ...] = attrs.field(default=(), init=False)
     id: int = attrs.field(init=False, factory=_next_id)
 
     @property
     def inputs(self) -> tuple[Value, ...]:
         """The nodes this one was computed from, in order (every group's, one after another)."""
-        groups = self._input_groups
-        return groups[0] if len(groups) == 1 else groups[0] + groups[1]
+        parameters, others = self._input_groups
+        return parameters + others
 
     def __repr__(self) -> str:
         # Never print the inputs: on a deep graph that would walk the whole graph.
@@ -277,7 +280,7 @@ def _node(
     _set_data(node, data)
     _set_label(node, "")
     _set_op(node, op)
-    _set_input_groups(node, (inputs,))
+    _set_input_groups(node, ((), inputs))
     _set_local_gradients(node, local_gradients)
     _set_id(node, _next_id())
     return node
@@ -286,7 +289,7 @@ def _node(
 def _grouped_node(
     data: float,
     op: str,
-    input_groups: tuple[tuple[Value, ...], ...],
+    input_groups: tuple[tuple[Value, ...], tuple[Value, ...]],
     local_gradients: tuple[float, ...],
 ) -> Value:
     """A node whose edges come in groups, each group a tuple that other nodes may share."""
@@ -311,7 +314,7 @@ def leaf(data: float, label: str = "") -> Value:
     _set_data(node, data)
     _set_label(node, label)
     _set_op(node, "")
-    _set_input_groups(node, ((),))
+    _set_input_groups(node, ((), ()))
     _set_local_gradients(node, ())
     _set_id(node, _next_id())
     return node
