@@ -8,10 +8,11 @@ On the official step's data, model and graph (GC paused), CPU ms, median of ``--
 - ``floats only``: the forward pass's weighted sums on floats, as the floor computes them;
 - ``+ a node per neuron``: the same, plus one frozen node per neuron and point (no edges),
   created and freed: the price of the nodes themselves;
-- ``+ their tuples``: plus each node's edges and local derivatives, one concatenation each;
+- ``+ their tuples``: plus each node's edges (a pair of the shared parameter and input tuples)
+  and its local derivatives (one concatenation);
 - ``forward_rows``: the real network forward (leaves, calls, the ReLU branch);
-- ``walk: set operations only``: the union of every node's inputs, level by level, without the
-  sort: the C floor of any walk that must list every node;
+- ``walk: set operations only``: the union of every node's groups of inputs (each shared group
+  once), level by level, without the sort: the C floor of any walk that must list every node;
 - ``walk``: ``topological_order``;
 - ``fold: edges that carry a gradient``: one dict multiply-add per carrying edge, nothing else;
 - ``fold``: ``backward`` minus its walk;
@@ -27,6 +28,7 @@ import gc
 import statistics
 import sys
 from collections.abc import Callable, Sequence
+from itertools import chain
 from operator import attrgetter
 
 import floor
@@ -39,7 +41,7 @@ from mgfunc.losses import max_margin
 from mgfunc.nn import MLP, forward_rows
 from mgfunc.value import Value, leaf
 
-_inputs = attrgetter("inputs")
+_input_groups = attrgetter("_input_groups")
 
 
 def _layers(model: MLP) -> list[list[tuple[tuple[Value, ...], tuple[float, ...], float]]]:
@@ -76,7 +78,7 @@ def with_nodes(model: MLP, rows: list[tuple[float, ...]], tuples: bool) -> objec
                 for w, x in zip(weights, data):
                     total += w * x
                 if tuples:
-                    built.append((leaf(total), parameters + nodes, locals_ + weights))
+                    built.append((leaf(total), (parameters, nodes), locals_ + weights))
                 else:
                     built.append((leaf(total),))
             nodes = tuple([item[0] for item in built if isinstance(item[0], Value)])
@@ -89,7 +91,7 @@ def walk_sets_only(output: Value) -> int:
     seen = {output}
     frontier: set[Value] = {output}
     while frontier:
-        fresh = set().union(*map(_inputs, frontier))
+        fresh = set().union(*set(chain.from_iterable(map(_input_groups, frontier))))
         fresh -= seen
         seen |= fresh
         frontier = fresh

@@ -54,10 +54,10 @@ def topological_order(output: Value) -> list[Value]:
     while frontier:
         if len(frontier) > _WIDE:
             # Every input of the frontier that was not seen yet: set operations do the work of
-            # each edge in C, the bulk of the walk in a wide graph such as a network's.
-            # A group of inputs shared by many nodes (a neuron's parameters, a point's inputs)
-            # is taken once: deduplicated by identity, which costs one lookup per group where
-            # hashing its nodes would cost one per edge.
+            # each edge in C, the bulk of the walk in a wide graph such as a network's. The
+            # frontier's groups of inputs go through a set first, so a group many nodes share
+            # (a neuron's parameters, a layer's inputs at one point) is unpacked once: one hash
+            # of its address (see SharedGroup) instead of one hash per edge.
             fresh = set().union(*set(_chain(map(_input_groups, frontier))))
             fresh -= seen
             seen |= fresh

@@ -30,7 +30,7 @@ from mgfunc.errors import DomainError, InvalidTypeError, InvalidValueError
 if TYPE_CHECKING:  # only for the annotation: mgfunc.gradients imports this module
     from mgfunc.gradients import Gradients
 
-__all__ = ["SharedGroup", "Value", "as_value", "linear", "logsumexp", "sigmoid_of", "sum_values"]
+__all__ = ["Value", "as_value", "linear", "logsumexp", "sigmoid_of", "sum_values"]
 
 # A creation counter gives every node a unique id. Inputs always exist before the node built
 # from them, so sorting by id is a topological order (see mgfunc.topology). ``next`` on an
@@ -81,8 +81,8 @@ class Value:
     op: str = attrs.field(default="", init=False)
     # The inputs in two groups: the parameters a neuron's node reads (empty for every other
     # node), then the rest. A neuron's two groups are tuples shared with the other nodes that
-    # read them (see weighted_sums), so the walk collects a shared group once. ``inputs``
-    # joins the two.
+    # read them (see weighted_sums), so the walk (mgfunc.topology) collects each group once.
+    # ``inputs`` joins the two.
     _input_groups: tuple[tuple[Value, ...], tuple[Value, ...]] = attrs.field(
         default=((), ()), init=False
     )
@@ -91,7 +91,7 @@ class Value:
 
     @property
     def inputs(self) -> tuple[Value, ...]:
-        """The nodes this one was computed from, in order (every group's, one after another)."""
+        """The nodes this one was computed from, in order (``local_gradients`` follows it)."""
         parameters, others = self._input_groups
         return parameters + others
 
@@ -244,19 +244,21 @@ class Value:
 
 
 class SharedGroup(tuple[Value, ...]):
-    """A tuple of Values that many nodes keep as one group of inputs; hashed by identity.
+    """A tuple of Values that many nodes keep as one group of inputs, hashed by identity.
 
     Internal. A neuron's parameters are an input group of every node the neuron makes, and a
-    point's inputs one of every node reading them: the walk (:mod:`mgfunc.topology`) collects
-    the groups of a frontier in a set, where a shared group then costs one hash of its address
-    instead of one hash per Value in it. Two groups are equal only when they are the same object.
+    layer's inputs at one point are an input group of every neuron's node there. The walk
+    (:mod:`mgfunc.topology`) collects a frontier's groups in a set, where a shared group costs
+    one hash of its address instead of one hash per Value in it. Two groups are equal only when
+    they are the same object.
     """
 
     __slots__ = ()
-    # object's own hash and equality, assigned (not wrapped in a def) so that CPython calls
+    # object's own hash and comparisons, assigned (not wrapped in a def) so that CPython calls
     # them in C: a set of groups costs what a set of Values does.
     __hash__ = object.__hash__
     __eq__ = object.__eq__
+    __ne__ = object.__ne__
 
 
 # The fast constructors for nodes built by operations. They fill the slots directly instead of
@@ -275,7 +277,7 @@ _set_id = Value.__dict__["id"].__set__
 def _node(
     data: float, op: str, inputs: tuple[Value, ...], local_gradients: tuple[float, ...]
 ) -> Value:
-    """A node whose edges are one group: ``inputs`` and their ``local_gradients``."""
+    """A node built by an operation: its inputs (no parameter group) and local derivatives."""
     node: Value = _new(Value)
     _set_data(node, data)
     _set_label(node, "")
@@ -292,7 +294,7 @@ def _grouped_node(
     input_groups: tuple[tuple[Value, ...], tuple[Value, ...]],
     local_gradients: tuple[float, ...],
 ) -> Value:
-    """A node whose edges come in groups, each group a tuple that other nodes may share."""
+    """A neuron's node: its (parameters, inputs) groups, shared with other nodes."""
     node: Value = _new(Value)
     _set_data(node, data)
     _set_label(node, "")
@@ -500,13 +502,14 @@ def weighted_sums(
     sum comes with its parameters and their floats already gathered (a model gathers them once
     for all the points it sees).
 
-    Each node's edges go to the weights, the bias, then the inputs, kept as two groups (the
-    parameters' tuple and the inputs' tuple, not a copy joining them): a loss runs the same
-    sums on many points, so every node of a neuron shares one parameter group and every node
-    of a point one input group. Its local derivatives are d/dw_i = x_i, d/dbias = 1 and
-    d/dx_i = w_i, and the first part of that, the inputs' floats and 1.0, is the same for every
-    sum. The data is added in micrograd's order (the bias first, then each product left to
-    right), so it matches micrograd's chain of nodes bit for bit.
+    Each node's edges go to the weights, the bias, then the inputs, kept as two groups: the
+    parameters' tuple and the inputs' tuple themselves, not a copy joining them. A loss runs the
+    same sums at many points, so the nodes of one neuron share one parameter group, and the
+    nodes at one point one input group, which the walk then visits once. Its local derivatives
+    are d/dw_i = x_i, d/dbias = 1 and d/dx_i = w_i, and the first part of that, the inputs'
+    floats and 1.0, is the same for every sum. The data is added in micrograd's order (the bias
+    first, then each product left to right), so it matches micrograd's chain of nodes bit for
+    bit.
 
     With ``relu`` each node is ``relu(linear)``: the sum when it is positive, else 0.0 with every
     local derivative 0. A ReLU node of its own would pass back exactly its gradient or exactly
@@ -543,10 +546,7 @@ def weighted_sums(
     for parameters, weight_data, total in sums:
         for w, x in zip(weight_data, input_data):
             total += w * x
-        # Two groups of edges: the sum's parameters (shared by every point) and the inputs
-        # (shared by every sum), with their local derivatives (the inputs' floats and 1.0,
-        # shared by every sum; the weights' floats, shared by every point).
-        groups = (parameters, inputs)
+        groups = (parameters, inputs)  # each shared with other nodes, not copied
         if relu and not total > 0.0:
             if total > _NEGATIVE_INFINITY:  # finite: every factor is finite, 0 * each is 0
                 nodes.append(_grouped_node(0.0, op, groups, flat))

@@ -31,9 +31,9 @@ from mgfunc import (
 )
 from mgfunc.datasets import moons
 from mgfunc.losses import max_margin
-from mgfunc.nn import MLP, Layer, Neuron, parameters
+from mgfunc.nn import MLP, Layer, Neuron, forward_rows, parameters
 from mgfunc.plot_data import decision_boundary
-from mgfunc.value import weighted_sums
+from mgfunc.value import SharedGroup, weighted_sums
 
 # The textbook fold over the same graph, no skipped nodes: the equivalence test's reference.
 from tests.test_equivalence import plain_fold
@@ -300,6 +300,63 @@ def test_the_walk_finds_every_node_once_in_creation_order(output: Value) -> None
     assert order == reference_order(output)
     position = {node: index for index, node in enumerate(order)}
     assert all(position[child] < position[node] for node in order for child in node.inputs)
+
+
+@settings(max_examples=60)
+@given(
+    model=models(),
+    points=st.lists(st.tuples(numbers, numbers), min_size=1, max_size=30),
+    extra=st.booleans(),
+)
+def test_the_walk_of_a_models_graph_finds_every_node_once_in_creation_order(
+    model: MLP, points: list[tuple[float, float]], extra: bool
+) -> None:
+    # Many points make wide frontiers whose nodes share their parameter and input groups;
+    # ``extra`` adds nodes that read a neuron's node and a parameter outside any group.
+    outputs = [row[0] for row in forward_rows(model, points)]
+    terms = [out * parameters(model)[0] if extra else out for out in outputs]
+    output = sum_values(terms)
+    assert topological_order(output) == reference_order(output)
+    # The fold over the grouped edges against the textbook fold over ``inputs``, bit for bit.
+    table = {output: 1.0}
+    for node in reversed(reference_order(output)):
+        for child, local in zip(node.inputs, node.local_gradients):
+            table[child] = table.get(child, 0.0) + local * table[node]
+    grads = backward(output)
+    assert all(bits(grads[node]) == bits(gradient) for node, gradient in table.items())
+
+
+def test_a_neurons_nodes_share_their_parameter_and_input_groups() -> None:
+    # The walk unpacks a shared group once: a neuron's parameters are one tuple at every point,
+    # and a layer's inputs at a point one tuple for every neuron, never a copy per node.
+    model = MLP.create(2, [3, 1], seed=0)
+    (first,), (second,) = forward_rows(model, [(0.5, -1.0), (2.0, 0.25)])
+    (top,) = model.layers[1].neurons
+    for output in (first, second):
+        hidden = output._input_groups[1]
+        # What users read stays the flat, plain tuples.
+        assert type(output.inputs) is tuple
+        assert output.inputs == (*top.weights, top.bias, *hidden)
+        assert output.local_gradients == (
+            *(h.data for h in hidden),
+            1.0,
+            *(w.data for w in top.weights),
+        )
+        assert len({id(node._input_groups[1]) for node in hidden}) == 1
+    assert first._input_groups[0] is second._input_groups[0]
+    pairs = zip(model.layers[0].neurons, first._input_groups[1], second._input_groups[1])
+    for neuron, at_first, at_second in pairs:
+        assert at_first._input_groups[0] is at_second._input_groups[0]
+        assert tuple(at_first._input_groups[0]) == neuron.parameters()
+
+
+def test_shared_groups_are_equal_and_hashed_only_by_identity() -> None:
+    x, y = Value(1.0), Value(2.0)
+    group, twin = SharedGroup((x, y)), SharedGroup((x, y))
+    assert group == group and group != twin
+    assert len({group, twin, group}) == 2
+    assert hash(group) == object.__hash__(group)
+    assert list(group) == [x, y] and isinstance(group, tuple)
 
 
 def test_the_walk_handles_a_wide_level_above_a_long_chain() -> None:
