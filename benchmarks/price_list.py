@@ -8,8 +8,8 @@ On the official step's data, model and graph (GC paused), CPU ms, median of ``--
 - ``floats only``: the forward pass's weighted sums on floats, as the floor computes them;
 - ``+ a node per neuron``: the same, plus one frozen node per neuron and point (no edges),
   created and freed: the price of the nodes themselves;
-- ``+ their tuples``: plus each node's edges (a pair of the shared parameter and input tuples)
-  and its local derivatives (one concatenation);
+- ``+ their tuples``: plus each node's edges (the shared parameter and input tuples, kept as
+  they are) and its local derivatives (one concatenation);
 - ``forward_rows``: the real network forward (leaves, calls, the ReLU branch);
 - ``walk: set operations only``: the union of every node's groups of inputs (each shared group
   once), level by level, without the sort: the C floor of any walk that must list every node;
@@ -27,8 +27,7 @@ import argparse
 import gc
 import statistics
 import sys
-from collections.abc import Callable, Sequence
-from itertools import chain
+from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 
 import floor
@@ -41,7 +40,8 @@ from mgfunc.losses import max_margin
 from mgfunc.nn import MLP, forward_rows
 from mgfunc.value import Value, leaf
 
-_input_groups = attrgetter("_input_groups")
+_parameter_group = attrgetter("_parameter_group")
+_input_group = attrgetter("_input_group")
 
 
 def _layers(model: MLP) -> list[list[tuple[tuple[Value, ...], tuple[float, ...], float]]]:
@@ -78,7 +78,7 @@ def with_nodes(model: MLP, rows: list[tuple[float, ...]], tuples: bool) -> objec
                 for w, x in zip(weights, data):
                     total += w * x
                 if tuples:
-                    built.append((leaf(total), (parameters, nodes), locals_ + weights))
+                    built.append((leaf(total), parameters, nodes, locals_ + weights))
                 else:
                     built.append((leaf(total),))
             nodes = tuple([item[0] for item in built if isinstance(item[0], Value)])
@@ -91,7 +91,11 @@ def walk_sets_only(output: Value) -> int:
     seen = {output}
     frontier: set[Value] = {output}
     while frontier:
-        fresh = set().union(*set(chain.from_iterable(map(_input_groups, frontier))))
+        parameters = set(map(_parameter_group, frontier))
+        others: Iterable[tuple[Value, ...]] = map(_input_group, frontier)
+        if () not in parameters:
+            others = set(others)
+        fresh = set().union(*parameters, *others)
         fresh -= seen
         seen |= fresh
         frontier = fresh

@@ -68,8 +68,7 @@ def backward(output: Value) -> Gradients:
         elif not any(local_gradients) and _isfinite(upstream):
             continue
         # node.inputs, written out: a property call per node would cost more than the join.
-        parameters, others = node._input_groups
-        for child, local in zip(parameters + others, local_gradients):
+        for child, local in zip(node._parameter_group + node._input_group, local_gradients):
             table[child] += local * upstream
     return Gradients._wrap(table)
 

@@ -16,7 +16,7 @@ inputs are not yet collected), so a graph a million nodes deep needs no recursio
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
 from mgfunc.errors import InvalidTypeError
 from mgfunc.value import Value
@@ -24,9 +24,8 @@ from mgfunc.value import Value
 __all__ = ["topological_order"]
 
 _creation_id = attrgetter("id")
-_input_groups = attrgetter("_input_groups")
-_first = itemgetter(0)
-_second = itemgetter(1)
+_parameter_group = attrgetter("_parameter_group")
+_input_group = attrgetter("_input_group")
 # Above this many nodes a frontier is walked with set operations. Measured on frontiers of 1 to
 # 32 nodes: below about 8 the plain loop is faster, above it the set operations are.
 _WIDE = 8
@@ -61,9 +60,8 @@ def topological_order(output: Value) -> list[Value]:
             # groups only on a level of neurons alone, where each is a layer's inputs at one
             # point, shared by the layer's neurons (elsewhere most are a node's own inputs,
             # and hashing them as tuples would cost more than it saves).
-            groups = list(map(_input_groups, frontier))
-            parameters = set(map(_first, groups))
-            others: Iterable[tuple[Value, ...]] = map(_second, groups)
+            parameters = set(map(_parameter_group, frontier))
+            others: Iterable[tuple[Value, ...]] = map(_input_group, frontier)
             if () not in parameters:
                 others = set(others)
             fresh = set().union(*parameters, *others)
@@ -74,7 +72,7 @@ def topological_order(output: Value) -> list[Value]:
             # A narrow frontier (a long chain): a plain loop is cheaper than building sets.
             fresh_nodes = []
             for node in frontier:
-                for group in node._input_groups:
+                for group in (node._parameter_group, node._input_group):
                     for child in group:
                         if child not in seen:
                             seen.add(child)

@@ -83,17 +83,15 @@ class Value:
     # node), then the rest. A neuron's two groups are tuples shared with the other nodes that
     # read them (see weighted_sums), so the walk (mgfunc.topology) collects each group once.
     # ``inputs`` joins the two.
-    _input_groups: tuple[tuple[Value, ...], tuple[Value, ...]] = attrs.field(
-        default=((), ()), init=False
-    )
+    _parameter_group: tuple[Value, ...] = attrs.field(default=(), init=False)
+    _input_group: tuple[Value, ...] = attrs.field(default=(), init=False)
     local_gradients: tuple[float, ...] = attrs.field(default=(), init=False)
     id: int = attrs.field(init=False, factory=_next_id)
 
     @property
     def inputs(self) -> tuple[Value, ...]:
         """The nodes this one was computed from, in order (``local_gradients`` follows it)."""
-        parameters, others = self._input_groups
-        return parameters + others
+        return self._parameter_group + self._input_group
 
     def __repr__(self) -> str:
         # Never print the inputs: on a deep graph that would walk the whole graph.
@@ -269,7 +267,8 @@ _new = object.__new__
 _set_data = Value.__dict__["data"].__set__
 _set_label = Value.__dict__["label"].__set__
 _set_op = Value.__dict__["op"].__set__
-_set_input_groups = Value.__dict__["_input_groups"].__set__
+_set_parameter_group = Value.__dict__["_parameter_group"].__set__
+_set_input_group = Value.__dict__["_input_group"].__set__
 _set_local_gradients = Value.__dict__["local_gradients"].__set__
 _set_id = Value.__dict__["id"].__set__
 
@@ -282,7 +281,8 @@ def _node(
     _set_data(node, data)
     _set_label(node, "")
     _set_op(node, op)
-    _set_input_groups(node, ((), inputs))
+    _set_parameter_group(node, ())
+    _set_input_group(node, inputs)
     _set_local_gradients(node, local_gradients)
     _set_id(node, _next_id())
     return node
@@ -291,15 +291,17 @@ def _node(
 def _grouped_node(
     data: float,
     op: str,
-    input_groups: tuple[tuple[Value, ...], tuple[Value, ...]],
+    parameters: tuple[Value, ...],
+    inputs: tuple[Value, ...],
     local_gradients: tuple[float, ...],
 ) -> Value:
-    """A neuron's node: its (parameters, inputs) groups, shared with other nodes."""
+    """A neuron's node: its parameters and inputs, each a tuple shared with other nodes."""
     node: Value = _new(Value)
     _set_data(node, data)
     _set_label(node, "")
     _set_op(node, op)
-    _set_input_groups(node, input_groups)
+    _set_parameter_group(node, parameters)
+    _set_input_group(node, inputs)
     _set_local_gradients(node, local_gradients)
     _set_id(node, _next_id())
     return node
@@ -316,7 +318,8 @@ def leaf(data: float, label: str = "") -> Value:
     _set_data(node, data)
     _set_label(node, label)
     _set_op(node, "")
-    _set_input_groups(node, ((), ()))
+    _set_parameter_group(node, ())
+    _set_input_group(node, ())
     _set_local_gradients(node, ())
     _set_id(node, _next_id())
     return node
@@ -546,16 +549,15 @@ def weighted_sums(
     for parameters, weight_data, total in sums:
         for w, x in zip(weight_data, input_data):
             total += w * x
-        groups = (parameters, inputs)  # each shared with other nodes, not copied
         if relu and not total > 0.0:
             if total > _NEGATIVE_INFINITY:  # finite: every factor is finite, 0 * each is 0
-                nodes.append(_grouped_node(0.0, op, groups, flat))
+                nodes.append(_grouped_node(0.0, op, parameters, inputs, flat))
             else:  # NaN or -inf: rare, done exactly as linear then Value.relu
                 data, slope = _relu_of(total)
                 local_gradients = tuple([local * slope for local in input_locals + weight_data])
-                nodes.append(_grouped_node(data, op, groups, local_gradients))
+                nodes.append(_grouped_node(data, op, parameters, inputs, local_gradients))
         else:
-            nodes.append(_grouped_node(total, op, groups, input_locals + weight_data))
+            nodes.append(_grouped_node(total, op, parameters, inputs, input_locals + weight_data))
     return nodes
 
 

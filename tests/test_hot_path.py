@@ -333,7 +333,7 @@ def test_a_neurons_nodes_share_their_parameter_and_input_groups() -> None:
     (first,), (second,) = forward_rows(model, [(0.5, -1.0), (2.0, 0.25)])
     (top,) = model.layers[1].neurons
     for output in (first, second):
-        hidden = output._input_groups[1]
+        hidden = output._input_group
         # What users read stays the flat, plain tuples.
         assert type(output.inputs) is tuple
         assert output.inputs == (*top.weights, top.bias, *hidden)
@@ -342,12 +342,12 @@ def test_a_neurons_nodes_share_their_parameter_and_input_groups() -> None:
             1.0,
             *(w.data for w in top.weights),
         )
-        assert len({id(node._input_groups[1]) for node in hidden}) == 1
-    assert first._input_groups[0] is second._input_groups[0]
-    pairs = zip(model.layers[0].neurons, first._input_groups[1], second._input_groups[1])
+        assert len({id(node._input_group) for node in hidden}) == 1
+    assert first._parameter_group is second._parameter_group
+    pairs = zip(model.layers[0].neurons, first._input_group, second._input_group)
     for neuron, at_first, at_second in pairs:
-        assert at_first._input_groups[0] is at_second._input_groups[0]
-        assert tuple(at_first._input_groups[0]) == neuron.parameters()
+        assert at_first._parameter_group is at_second._parameter_group
+        assert tuple(at_first._parameter_group) == neuron.parameters()
 
 
 def test_shared_groups_are_equal_and_hashed_only_by_identity() -> None:
