@@ -27,8 +27,7 @@ import argparse
 import gc
 import statistics
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from operator import attrgetter
+from collections.abc import Callable, Sequence
 
 import floor
 from runs import ALPHA, OFFICIAL_SEED, clock, floats_of
@@ -38,10 +37,8 @@ from mgfunc._checks import rows_of_numbers
 from mgfunc.datasets import moons
 from mgfunc.losses import max_margin
 from mgfunc.nn import MLP, forward_rows
+from mgfunc.topology import inputs_of
 from mgfunc.value import Value, leaf
-
-_parameter_group = attrgetter("_parameter_group")
-_input_group = attrgetter("_input_group")
 
 
 def _layers(model: MLP) -> list[list[tuple[tuple[Value, ...], tuple[float, ...], float]]]:
@@ -91,11 +88,7 @@ def walk_sets_only(output: Value) -> int:
     seen = {output}
     frontier: set[Value] = {output}
     while frontier:
-        parameters = set(map(_parameter_group, frontier))
-        others: Iterable[tuple[Value, ...]] = map(_input_group, frontier)
-        if () not in parameters:
-            others = set(others)
-        fresh = set().union(*parameters, *others)
+        fresh = inputs_of(frontier)
         fresh -= seen
         seen |= fresh
         frontier = fresh

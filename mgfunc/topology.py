@@ -52,19 +52,8 @@ def topological_order(output: Value) -> list[Value]:
     frontier: Collection[Value] = (output,)
     while frontier:
         if len(frontier) > _WIDE:
-            # Every input of the frontier that was not seen yet: set operations do the work of
-            # each edge in C, the bulk of the walk in a wide graph such as a network's. A group
-            # of inputs that many nodes share is unpacked once: the groups go through a set
-            # first, one hash of a group's address (see SharedGroup) instead of one per edge.
-            # The parameter groups always do (they are neurons', or the empty one); the other
-            # groups only on a level of neurons alone, where each is a layer's inputs at one
-            # point, shared by the layer's neurons (elsewhere most are a node's own inputs,
-            # and hashing them as tuples would cost more than it saves).
-            parameters = set(map(_parameter_group, frontier))
-            others: Iterable[tuple[Value, ...]] = map(_input_group, frontier)
-            if () not in parameters:
-                others = set(others)
-            fresh = set().union(*parameters, *others)
+            # A wide frontier (a network's): set operations do the work of each edge in C.
+            fresh = inputs_of(frontier)
             fresh -= seen
             seen |= fresh
             frontier = fresh
@@ -79,3 +68,20 @@ def topological_order(output: Value) -> list[Value]:
                             fresh_nodes.append(child)
             frontier = fresh_nodes
     return sorted(seen, key=_creation_id)
+
+
+def inputs_of(frontier: Collection[Value]) -> set[Value]:
+    """Every input of every node of ``frontier``, by set operations: the bulk of a wide walk.
+
+    A group of inputs that many nodes share is unpacked once: the groups go through a set
+    first, one hash of a group's address (see :class:`~mgfunc.value.SharedGroup`) instead of one
+    per edge. The parameter groups always do (they are neurons', or the empty one); the other
+    groups only on a level of neurons alone, where each is a layer's inputs at one point, shared
+    by the layer's neurons (elsewhere most are a node's own inputs, and hashing them as tuples
+    would cost more than it saves).
+    """
+    parameters = set(map(_parameter_group, frontier))
+    others: Iterable[tuple[Value, ...]] = map(_input_group, frontier)
+    if () not in parameters:
+        others = set(others)
+    return set().union(*parameters, *others)
