@@ -581,7 +581,8 @@ def apply_gradients(model: MLP, grads: Gradients, learning_rate: float) -> MLP:
         )
     rate = check_learning_rate(learning_rate)
     updated = []
-    for p in model.parameters():
+    params = model.parameters()
+    for p in params:
         number = p.data - rate * grads[p]
         if not math.isfinite(number):
             raise InvalidValueError(
@@ -590,7 +591,7 @@ def apply_gradients(model: MLP, grads: Gradients, learning_rate: float) -> MLP:
                 "the step diverged: lower the learning rate"
             )
         updated.append(number)
-    return _rebuilt(model, updated)
+    return _rebuilt(model, updated, params)
 
 
 def with_parameters(model: MLP, numbers: Numbers | Sequence[Value | float]) -> MLP:
@@ -651,9 +652,14 @@ def with_parameters(model: MLP, numbers: Numbers | Sequence[Value | float]) -> M
     return _rebuilt(model, floats)
 
 
-def _rebuilt(model: MLP, floats: list[float]) -> MLP:
-    """:func:`with_parameters` for finite floats, one per parameter, that are already checked."""
-    return _assembled(model, [leaf(x, p.label) for x, p in zip(floats, model.parameters())])
+def _rebuilt(model: MLP, floats: list[float], old: tuple[Value, ...] | None = None) -> MLP:
+    """:func:`with_parameters` for finite floats, one per parameter, that are already checked.
+
+    ``old`` is ``model.parameters()`` when the caller has it already (an optimizer does): the
+    new leaves keep their labels.
+    """
+    params = model.parameters() if old is None else old
+    return _assembled(model, [leaf(x, p.label) for x, p in zip(floats, params)])
 
 
 def _assembled(model: MLP, nodes: list[Value]) -> MLP:

@@ -420,3 +420,10 @@ def test_decision_boundary_at_h_005_scores_every_point_as_evaluate_does() -> Non
     rows = decision_boundary(model, data, h=0.05)
     assert len(rows) > 4_000
     assert all(bits(row.score) == bits(model.evaluate((row.x, row.y))[0]) for row in rows)
+
+
+def test_a_gradient_table_reads_many_nodes_as_it_reads_one() -> None:
+    x, y, outside = Value(2.0), Value(-3.0), Value(1.0)
+    grads = backward(x * y + x)
+    nodes = [x, outside, y, x]
+    assert grads._gradients_of(nodes) == [grads[node] for node in nodes] == [-2.0, 0.0, 2.0, -2.0]
