@@ -49,7 +49,15 @@ from mgfunc._model_checks import (
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
-from mgfunc.value import SharedGroup, Value, WeightedSum, _sigmoid, leaf, weighted_sums
+from mgfunc.value import (
+    SharedGroup,
+    Value,
+    WeightedSum,
+    _sigmoid,
+    leaf,
+    leaves,
+    weighted_sums,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -659,7 +667,7 @@ def _rebuilt(model: MLP, floats: list[float], old: tuple[Value, ...] | None = No
     new leaves keep their labels.
     """
     params = model.parameters() if old is None else old
-    return _assembled(model, [leaf(x, p.label) for x, p in zip(floats, params)])
+    return _assembled(model, leaves(floats, [p.label for p in params]))
 
 
 def _assembled(model: MLP, nodes: list[Value]) -> MLP:

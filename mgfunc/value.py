@@ -325,6 +325,29 @@ def leaf(data: float, label: str = "") -> Value:
     return node
 
 
+def leaves(numbers: Sequence[float], labels: Iterable[str]) -> list[Value]:
+    """``[leaf(x, label) for x, label in zip(numbers, labels)]``, the same Values, built faster.
+
+    Internal: a training step rebuilds every parameter of its model. Here each field is set
+    on all the new nodes in one ``map`` (run by ``any``, which consumes it: a setter returns
+    None), so the loop over the nodes runs in C instead of a Python call per leaf. The ids
+    are drawn in the nodes' order, as they would be one leaf at a time.
+    """
+    nodes: list[Value] = list(map(_new, itertools.repeat(Value, len(numbers))))
+    nothing = itertools.repeat(())
+    for setter, column in (
+        (_set_data, numbers),
+        (_set_label, labels),
+        (_set_op, itertools.repeat("")),
+        (_set_parameter_group, nothing),
+        (_set_input_group, nothing),
+        (_set_local_gradients, nothing),
+        (_set_id, iter(_next_id, None)),  # _next_id() for each node, in order
+    ):
+        any(map(setter, nodes, column))
+    return nodes
+
+
 def as_value(operand: Value | float, operation: str = "this operation") -> Value:
     """Return ``operand`` if it is a Value, else a new constant leaf holding it.
 

@@ -33,7 +33,7 @@ from mgfunc.datasets import moons
 from mgfunc.losses import max_margin
 from mgfunc.nn import MLP, Layer, Neuron, forward_rows, parameters
 from mgfunc.plot_data import decision_boundary
-from mgfunc.value import SharedGroup, weighted_sums
+from mgfunc.value import SharedGroup, leaf, leaves, weighted_sums
 
 # The textbook fold over the same graph, no skipped nodes: the equivalence test's reference.
 from tests.test_equivalence import plain_fold
@@ -420,6 +420,27 @@ def test_decision_boundary_at_h_005_scores_every_point_as_evaluate_does() -> Non
     rows = decision_boundary(model, data, h=0.05)
     assert len(rows) > 4_000
     assert all(bits(row.score) == bits(model.evaluate((row.x, row.y))[0]) for row in rows)
+
+
+def test_leaves_are_the_values_leaf_builds_one_at_a_time() -> None:
+    # A rebuilt model's parameters are made all at once; each is the leaf leaf() would make.
+    numbers = [0.5, -0.0, 1e-300, -3.0]
+    labels = ["w", "", "b", "x"]
+    built = leaves(numbers, labels)
+    one_by_one = [leaf(x, label) for x, label in zip(numbers, labels)]
+    assert len(built) == len(numbers)
+    for new, single in zip(built, one_by_one):
+        assert type(new) is Value
+        assert bits(new.data) == bits(single.data)
+        assert new.label == single.label
+        assert (new.op, new.inputs, new.local_gradients) == ("", (), ())
+        assert (single.op, single.inputs, single.local_gradients) == ("", (), ())
+    ids = [node.id for node in built]
+    assert ids == sorted(set(ids))  # distinct, in the nodes' order
+    assert ids[-1] < one_by_one[0].id  # drawn from the one counter, when they were made
+    with pytest.raises(AttributeError):
+        built[0].data = 1.0  # type: ignore[misc]
+    assert leaves([], []) == []
 
 
 def test_a_gradient_table_reads_many_nodes_as_it_reads_one() -> None:
