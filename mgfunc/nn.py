@@ -230,9 +230,7 @@ class Layer:
 
     def parameters(self) -> tuple[Value, ...]:
         """Every neuron's parameters, neuron by neuron."""
-        # chain.from_iterable joins the neurons' tuples in C: a loss and an update ask for
-        # every parameter once per step.
-        return tuple(chain.from_iterable([neuron.parameters() for neuron in self.neurons]))
+        return _parameters_of(self.neurons)
 
     if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
         zero_grad = NO_ZERO_GRAD
@@ -451,7 +449,7 @@ class MLP:
 
     def parameters(self) -> tuple[Value, ...]:
         """Every parameter, layer by layer."""
-        return tuple(chain.from_iterable([layer.parameters() for layer in self.layers]))
+        return _parameters_of(chain.from_iterable([layer.neurons for layer in self.layers]))
 
     if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
         zero_grad = NO_ZERO_GRAD
@@ -533,6 +531,19 @@ def _evaluate_column(neuron: Neuron, columns: list[list[float]], count: int) -> 
         return [total if total > 0.0 else 0.0 for total in outputs]
     function = math.tanh if neuron.activation == "tanh" else _sigmoid
     return [function(total) for total in outputs]
+
+
+def _parameters_of(neurons: Iterable[Neuron]) -> tuple[Value, ...]:
+    """The neurons' parameters, neuron by neuron, each its weights then its bias.
+
+    A loss and an update ask for every parameter of a model once per step: extending one list
+    by each neuron's weights copies them in C, without a tuple per neuron or per layer.
+    """
+    found: list[Value] = []
+    for neuron in neurons:
+        found += neuron.weights
+        found.append(neuron.bias)
+    return tuple(found)
 
 
 def parameters(model: Module) -> tuple[Value, ...]:

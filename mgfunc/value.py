@@ -448,9 +448,12 @@ def sum_of_squares(values: Iterable[Value]) -> Value:
             "sum_of_squares(values=...) takes Values only; wrap numbers as Value(x)"
         )
     data = 0.0
-    for value in inputs:
-        data += value.data * value.data
-    return _node(data, "sum of squares", inputs, tuple([2.0 * value.data for value in inputs]))
+    doubled = []
+    for value in inputs:  # one pass for the sum and the local derivatives
+        x = value.data
+        data += x * x
+        doubled.append(2.0 * x)
+    return _node(data, "sum of squares", inputs, tuple(doubled))
 
 
 def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value) -> Value:

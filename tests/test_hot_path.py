@@ -448,3 +448,11 @@ def test_a_gradient_table_reads_many_nodes_as_it_reads_one() -> None:
     grads = backward(x * y + x)
     nodes = [x, outside, y, x]
     assert grads._gradients_of(nodes) == [grads[node] for node in nodes] == [-2.0, 0.0, 2.0, -2.0]
+
+
+def test_parameters_are_each_neurons_weights_then_bias_layer_by_layer() -> None:
+    model = MLP.create(2, [3, 2, 1], seed=3)
+    plain = [p for layer in model.layers for n in layer.neurons for p in (*n.weights, n.bias)]
+    assert parameters(model) == tuple(plain)
+    assert model.layers[1].parameters() == tuple(plain[9:17])
+    assert model.layers[0].neurons[2].parameters() == tuple(plain[6:9])
