@@ -443,7 +443,7 @@ def sum_of_squares(values: Iterable[Value]) -> Value:
             f"sum_of_squares(values=...) takes Values, got {type(values).__name__}"
         )
     inputs = tuple(values)
-    if not all(isinstance(value, Value) for value in inputs):
+    if not all(map(isinstance, inputs, itertools.repeat(Value))):  # the check, run in C
         raise InvalidTypeError(
             "sum_of_squares(values=...) takes Values only; wrap numbers as Value(x)"
         )
