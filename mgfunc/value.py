@@ -331,10 +331,12 @@ def leaves(numbers: Sequence[float], labels: Iterable[str]) -> list[Value]:
     Internal: a training step rebuilds every parameter of its model. Here each field is set
     on all the new nodes in one ``map`` (run by ``any``, which consumes it: a setter returns
     None), so the loop over the nodes runs in C instead of a Python call per leaf. The ids
-    are drawn in the nodes' order, as they would be one leaf at a time.
+    are drawn in the nodes' order, as they would be one leaf at a time: ``map`` takes them
+    straight from the counter that ``_next_id`` advances, one per node.
     """
     nodes: list[Value] = list(map(_new, itertools.repeat(Value, len(numbers))))
     nothing = itertools.repeat(())
+    ids: Iterable[int] = _next_id.__self__  # type: ignore[attr-defined]  # the bound method's count
     for setter, column in (
         (_set_data, numbers),
         (_set_label, labels),
@@ -342,7 +344,7 @@ def leaves(numbers: Sequence[float], labels: Iterable[str]) -> list[Value]:
         (_set_parameter_group, nothing),
         (_set_input_group, nothing),
         (_set_local_gradients, nothing),
-        (_set_id, iter(_next_id, None)),  # _next_id() for each node, in order
+        (_set_id, ids),
     ):
         any(map(setter, nodes, column))
     return nodes
