@@ -599,17 +599,15 @@ def apply_gradients(model: MLP, grads: Gradients, learning_rate: float) -> MLP:
             "pass the result of mgfunc.backward(loss)"
         )
     rate = check_learning_rate(learning_rate)
-    updated = []
     params = model.parameters()
-    for p in params:
-        number = p.data - rate * grads[p]
-        if not math.isfinite(number):
-            raise InvalidValueError(
-                f"apply_gradients: a parameter would become {number!r} "
-                f"(data {p.data!r}, gradient {grads[p]!r}, learning_rate {rate!r}); "
-                "the step diverged: lower the learning rate"
-            )
-        updated.append(number)
+    updated = [p.data - rate * g for p, g in zip(params, grads._gradients_of(params))]
+    if not all(map(math.isfinite, updated)):  # one pass in C; then find the first culprit
+        p, number = next((p, x) for p, x in zip(params, updated) if not math.isfinite(x))
+        raise InvalidValueError(
+            f"apply_gradients: a parameter would become {number!r} "
+            f"(data {p.data!r}, gradient {grads[p]!r}, learning_rate {rate!r}); "
+            "the step diverged: lower the learning rate"
+        )
     return _rebuilt(model, updated, params)
 
 

@@ -342,3 +342,17 @@ def test_an_update_builds_the_model_with_parameters_would(optimizer: Optimizer) 
 
 def struct_bits(x: float) -> bytes:
     return struct.pack("<d", x)
+
+
+def test_apply_gradients_names_the_first_parameter_that_would_overflow() -> None:
+    neuron = Neuron(weights=(Value(0.5), Value(-0.5)), bias=Value(0.0), nonlinear=False)
+    model = MLP(layers=(Layer((neuron,)),))
+    grads = backward(model.forward([1.0, 4.0])[0])  # gradients 1.0, 4.0 and 1.0
+    # 0.5 - 1e308 * 1.0 is finite; -0.5 - 1e308 * 4.0 overflows: the second weight is named.
+    with pytest.raises(
+        InvalidValueError,
+        match=r"apply_gradients: a parameter would become -inf \(data -0\.5, gradient 4\.0, "
+        r"learning_rate 1e\+308\); the step diverged: lower the learning rate",
+    ):
+        apply_gradients(model, grads, 1e308)
+    assert numbers(model) == [0.5, -0.5, 0.0]  # the model passed in is unchanged
