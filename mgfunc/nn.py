@@ -615,8 +615,9 @@ def with_parameters(model: MLP, numbers: Numbers | Sequence[Value | float]) -> M
     """A new MLP of ``model``'s shape holding ``numbers`` as its parameters.
 
     ``numbers`` follows :func:`parameters`' order (layer by layer, each neuron's weights then
-    its bias); labels, activations and shapes are kept. The model passed in is unchanged: this
-    is how :func:`apply_gradients` and the optimizers of :mod:`mgfunc.optim` build their result.
+    its bias); labels, activations and shapes are kept. The model passed in is unchanged.
+    :func:`apply_gradients` and the optimizers of :mod:`mgfunc.optim` build their result the
+    same way, without checking again the numbers they have just checked themselves.
 
     Entries may be Values: the new model's parameters are then exactly those nodes, so a loss
     of the new model is a function of them, and every transform of :mod:`mgfunc.transforms`
