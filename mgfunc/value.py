@@ -712,7 +712,12 @@ def logsumexp(values: Iterable[Value | float]) -> Value:
     inputs = tuple(as_value(value, "logsumexp") for value in values)
     if not inputs:
         raise InvalidValueError("logsumexp(values=...) needs at least one value; got none")
-    largest = max(node.data for node in inputs)
+    return _logsumexp_node(inputs)
+
+
+def _logsumexp_node(inputs: tuple[Value, ...]) -> Value:
+    """:func:`logsumexp` of Values already checked (one or more): a loss's tail, per point."""
+    largest = max([node.data for node in inputs])
     shifted = [math.exp(node.data - largest) for node in inputs]
     total = math.fsum(shifted)
     return _node(
