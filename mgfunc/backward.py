@@ -19,7 +19,7 @@ import math
 
 from mgfunc.gradients import Gradients
 from mgfunc.topology import topological_order
-from mgfunc.value import Value
+from mgfunc.value import ActivatedSum, Value
 
 __all__ = ["backward"]
 
@@ -56,17 +56,29 @@ def backward(output: Value) -> Gradients:
     # comes (every node that feeds into it came earlier): one lookup fewer per node. Only
     # values change during the loop, never the keys, which a dict allows.
     for node, upstream in table.items():
-        local_gradients = node.local_gradients
         # A node whose every product local * upstream is zero passes nothing on: adding a zero
         # leaves every entry as it is (no entry is ever -0.0: they start at +0.0). That is so
         # when the upstream gradient is 0 (a satisfied margin, a node below a flat ReLU) or
         # every local derivative is 0 (a flat ReLU itself), unless the other factor is infinite
         # or NaN, whose product with 0 is NaN: such nodes take the full path.
         if upstream == 0.0:
+            local_gradients = node.local_gradients
             if _isfinite(sum(local_gradients)):
                 continue
-        elif not any(local_gradients) and _isfinite(upstream):
-            continue
+        elif type(node) is ActivatedSum:
+            # A neuron's node with its tanh or sigmoid inside (see ActivatedSum) passes g back
+            # as (g * slope) * u_i, the order of the sum's node and the activation's node it
+            # stands for. Those two pass nothing on exactly when the slope is 0 and g finite:
+            # the sum's own derivatives u_i are finite and include the bias's 1.0.
+            slope = node._slope
+            if not slope and _isfinite(upstream):
+                continue
+            upstream *= slope
+            local_gradients = node._sum_gradients
+        else:
+            local_gradients = node.local_gradients
+            if not any(local_gradients) and _isfinite(upstream):
+                continue
         # node.inputs, written out: a property call per node would cost more than the join.
         for child, local in zip(node._parameter_group + node._input_group, local_gradients):
             table[child] += local * upstream

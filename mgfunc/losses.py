@@ -38,7 +38,7 @@ from mgfunc._frozen import immutable, trusted
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.nn import MLP, forward_rows
-from mgfunc.value import Value, logsumexp, sum_of_squares, sum_values
+from mgfunc.value import Value, _logsumexp_node, logsumexp, sum_of_squares, sum_values
 
 __all__ = [
     "LOSSES",
@@ -207,7 +207,7 @@ def cross_entropy(
     correct = 0
     for logits, label in zip(forward_rows(model, rows), classes):
         target = int(label)
-        losses.append(logsumexp(logits) - logits[target])
+        losses.append(_logsumexp_node(logits) - logits[target])  # logits are Values
         data = [logit.data for logit in logits]
         correct += data.index(max(data)) == target
     return _record(model, losses, strength, correct)

@@ -149,8 +149,7 @@ class Neuron:
         return self.activation if self.nonlinear else "linear"
 
     def _forward(self, inputs: tuple[Value, ...]) -> Value:
-        kind = self._kind
-        (node,) = _activated(weighted_sums(inputs, [_gathered(self)], kind == "relu"), kind)
+        (node,) = weighted_sums(inputs, [_gathered(self)], self._kind)
         return node
 
     def evaluate(self, inputs: Numbers) -> float:
@@ -219,7 +218,7 @@ class Layer:
         sums, kind = _layer_plan(self) if plan is None else plan
         if kind is None:  # neurons of different kinds: one at a time
             return tuple([neuron._forward(inputs) for neuron in self.neurons])
-        return _activated(weighted_sums(inputs, sums, kind == "relu"), kind)
+        return tuple(weighted_sums(inputs, sums, kind))
 
     def evaluate(self, inputs: Numbers) -> tuple[float, ...]:
         """The layer's outputs on floats, without building nodes."""
@@ -472,17 +471,6 @@ def _layer_plan(layer: Layer) -> _LayerPlan:
     kinds = {neuron._kind for neuron in layer.neurons}
     kind = kinds.pop() if len(kinds) == 1 else None
     return tuple([_gathered(neuron) for neuron in layer.neurons]), kind
-
-
-def _activated(nodes: list[Value], kind: str) -> tuple[Value, ...]:
-    """The neurons' outputs from their weighted-sum nodes: tanh and sigmoid are nodes of their
-    own (their derivatives are not exactly 0 or 1, so joining them to the sum would change the
-    gradients' rounding); ReLU is already inside the node (see weighted_sums)."""
-    if kind == "tanh":
-        return tuple([node.tanh() for node in nodes])
-    if kind == "sigmoid":
-        return tuple([node.sigmoid() for node in nodes])
-    return tuple(nodes)
 
 
 # The plan of the model that ran last. A model is frozen, so its plan never changes: a loss runs

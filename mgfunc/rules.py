@@ -354,13 +354,19 @@ def _linear_tangents(node: Value, t: Sequence[float], tangent: float) -> tuple[f
     return (*t[n + 1 :], 0.0, *t[:n])
 
 
-def _linear_series(node: Value, s: Sequence[Series], order: int) -> Series:
+def _weighted_sum_series(s: Sequence[Series], order: int) -> Series:
+    """The weighted sum's coefficients from its inputs' (its value as this sum rounds it)."""
     n = _halves(s)
     total = list(s[n])
     for w, x in zip(s[:n], s[n + 1 :]):
         product = _product(w, x, order)
         total = [t + p for t, p in zip(total, product)]
-    total[0] = node.data
+    return total
+
+
+def _linear_series(node: Value, s: Sequence[Series], order: int) -> Series:
+    total = _weighted_sum_series(s, order)
+    total[0] = node.data  # the value as the forward pass rounded it
     return total
 
 
@@ -386,6 +392,54 @@ def _relu_linear_series(node: Value, s: Sequence[Series], order: int) -> Series:
 
 _linear = Rule(_linear_values, _linear_tangents, _linear_series)
 _relu_linear = Rule(_relu_linear_values, _relu_linear_tangents, _relu_linear_series)
+
+
+# tanh(linear) and sigmoid(linear): y = f(z) with z the weighted sum, so each local derivative is
+# the slope f'(z) (a function of y: 1 - y**2, or y (1 - y)) times the sum's, u_i.
+
+
+def _sum_floats(node: Value) -> tuple[float, ...]:
+    """The weighted sum's own local derivatives u_i as floats: the inputs, 1.0, the weights."""
+    n = _halves(node.inputs)
+    return (*[x.data for x in node.inputs[n + 1 :]], 1.0, *[w.data for w in node.inputs[:n]])
+
+
+def _squashed_rule(
+    slope_of: Callable[[Value], Value],
+    slope_float: Callable[[float], float],
+    slope_change: Callable[[float], float],
+    series_slope: Callable[[Series, int], float],
+) -> Rule:
+    """The rules of a weighted sum through an activation whose slope is ``slope_of(y)``;
+    ``slope_change(y)`` is d slope / d y, and ``series_slope`` the slope's Taylor coefficients."""
+
+    def values(node: Value) -> tuple[Local, ...]:
+        slope = slope_of(node)
+        return tuple([slope * local for local in _linear_values(node)])
+
+    def tangents(node: Value, t: Sequence[float], tangent: float) -> tuple[float, ...]:
+        # d(s * u_i) = (ds/dy * dy) * u_i + s * du_i, with dy the node's own tangent.
+        y = node.data
+        slope, moved = slope_float(y), slope_change(y) * tangent
+        sums = _linear_tangents(node, t, tangent)
+        return tuple(moved * u + slope * du for u, du in zip(_sum_floats(node), sums))
+
+    def taylor(node: Value, s: Sequence[Series], order: int) -> Series:
+        # The activation's series over the sum's: its constant term is not read (y0 is).
+        return _ode_series(node.data, _weighted_sum_series(s, order), order, series_slope)
+
+    return Rule(values, tangents, taylor)
+
+
+_tanh_linear = _squashed_rule(
+    lambda node: 1.0 - node * node, lambda y: 1.0 - y * y, lambda y: -2.0 * y, _tanh_slope
+)
+_sigmoid_linear = _squashed_rule(
+    lambda node: node * (1.0 - node),
+    lambda y: y * (1.0 - y),
+    lambda y: 1.0 - 2.0 * y,
+    _sigmoid_slope,
+)
 
 
 # logsumexp: d/dv_i = exp(v_i - y), the softmax.
@@ -428,6 +482,8 @@ _RULES: dict[str, Rule] = {
     "sum of squares": _sum_of_squares,
     "linear": _linear,
     "relu(linear)": _relu_linear,
+    "tanh(linear)": _tanh_linear,
+    "sigmoid(linear)": _sigmoid_linear,
     "logsumexp": _logsumexp,
     "identity": _identity,
 }

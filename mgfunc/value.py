@@ -218,8 +218,8 @@ class Value:
 
     def tanh(self) -> Value:
         """Hyperbolic tangent; d tanh(x) / dx = 1 - tanh(x)**2."""
-        t = math.tanh(self.data)
-        return _node(t, "tanh", (self,), (1.0 - t * t,))
+        t, slope = _tanh_and_slope(self.data)
+        return _node(t, "tanh", (self,), (slope,))
 
     def exp(self) -> Value:
         """e ** x; overflows to inf like float arithmetic does, rather than raising."""
@@ -237,8 +237,8 @@ class Value:
 
     def sigmoid(self) -> Value:
         """1 / (1 + e ** -x), computed without overflow; its derivative is s * (1 - s)."""
-        s = _sigmoid(self.data)
-        return _node(s, "sigmoid", (self,), (s * (1.0 - s),))
+        s, slope = _sigmoid_and_slope(self.data)
+        return _node(s, "sigmoid", (self,), (slope,))
 
 
 class SharedGroup(tuple[Value, ...]):
@@ -304,6 +304,89 @@ def _grouped_node(
     _set_input_group(node, inputs)
     _set_local_gradients(node, local_gradients)
     _set_id(node, _next_id())
+    return node
+
+
+class ActivatedSum(Value):
+    """A neuron's node with its tanh or sigmoid inside: ``tanh(linear)`` or ``sigmoid(linear)``.
+
+    Internal: :func:`weighted_sums` builds them. Its derivatives are the activation's slope
+    ``s`` times each derivative ``u_i`` of the sum (``x_i``, 1, ``w_i``). Two nodes, the sum
+    then the activation, would pass an upstream gradient ``g`` back as ``(g * s) * u_i``, which
+    is not always ``g * (s * u_i)`` in floats. So the node keeps ``s`` and the ``u_i`` apart,
+    :func:`mgfunc.backward` multiplies in the two nodes' order, and the gradients are theirs
+    bit for bit, with one node and one edge fewer per neuron. ``local_gradients`` is worked out
+    when read: backward never needs it.
+    """
+
+    __slots__ = ("_slope", "_sum_gradients")
+    _slope: float
+    _sum_gradients: tuple[float, ...]
+
+    @property
+    def local_gradients(self) -> tuple[float, ...]:
+        """d node / d input for each input, in ``inputs`` order: ``slope * u_i``."""
+        slope = self._slope
+        return tuple([slope * local for local in self._sum_gradients])
+
+    def __init__(self, data: float, label: str = "") -> None:
+        # Only attrs.evolve(node, ...) calls the class: weighted_sums builds these nodes.
+        raise InvalidTypeError(
+            f"a {self.__class__.__name__} node comes from a model's forward pass and cannot be "
+            "rebuilt by attrs.evolve; build a leaf with Value(data, label=...) instead"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # copy, deepcopy and pickle: the inherited attrs state would set local_gradients.
+        return _rebuilt_activated, (
+            self.data,
+            self.op,
+            self._parameter_group,
+            self._input_group,
+            self._slope,
+            self._sum_gradients,
+            self.id,
+        )
+
+
+_set_slope = ActivatedSum.__dict__["_slope"].__set__
+_set_sum_gradients = ActivatedSum.__dict__["_sum_gradients"].__set__
+
+
+def _activated_node(
+    data: float,
+    op: str,
+    parameters: tuple[Value, ...],
+    inputs: tuple[Value, ...],
+    slope: float,
+    sum_gradients: tuple[float, ...],
+) -> ActivatedSum:
+    """A neuron's node with its activation: its two groups of inputs, the activation's slope
+    and the sum's own local derivatives."""
+    node: ActivatedSum = _new(ActivatedSum)
+    _set_data(node, data)
+    _set_label(node, "")
+    _set_op(node, op)
+    _set_parameter_group(node, parameters)
+    _set_input_group(node, inputs)
+    _set_id(node, _next_id())
+    _set_slope(node, slope)
+    _set_sum_gradients(node, sum_gradients)
+    return node
+
+
+def _rebuilt_activated(
+    data: float,
+    op: str,
+    parameters: tuple[Value, ...],
+    inputs: tuple[Value, ...],
+    slope: float,
+    sum_gradients: tuple[float, ...],
+    node_id: int,
+) -> ActivatedSum:
+    """An :class:`ActivatedSum` from its fields, for copies (its id kept, as a copy's is)."""
+    node = _activated_node(data, op, parameters, inputs, slope, sum_gradients)
+    _set_id(node, node_id)
     return node
 
 
@@ -524,7 +607,7 @@ floats in the same order, and the bias's float."""
 
 
 def weighted_sums(
-    inputs: tuple[Value, ...], sums: Iterable[WeightedSum], relu: bool = False
+    inputs: tuple[Value, ...], sums: Iterable[WeightedSum], activation: str = "linear"
 ) -> list[Value]:
     """Weighted sums of the same inputs, ``bias + w0 * x0 + w1 * x1 + ...``, one node each.
 
@@ -542,23 +625,31 @@ def weighted_sums(
     first, then each product left to right), so it matches micrograd's chain of nodes bit for
     bit.
 
-    With ``relu`` each node is ``relu(linear)``: the sum when it is positive, else 0.0 with every
-    local derivative 0. A ReLU node of its own would pass back exactly its gradient or exactly
-    zero, so the one node gives the gradients of the two, bit for bit, with one node and one
-    edge fewer per neuron. That holds while the sum is finite: a finite sum means every input
-    and weight is finite too (an infinite or NaN term would make the sum infinite or NaN, and
-    no later term brings it back), so 0 times each of them is 0. A NaN or -inf sum takes the
-    ReLU of :meth:`Value.relu` itself and multiplies every local derivative by its slope, so an
-    infinite input into a flat neuron passes back NaN (0 * inf), as the two nodes do.
+    The activation joins the node too, and the gradients stay those of a ``linear`` node
+    followed by the activation's own node, bit for bit:
+
+    - ``"relu"`` makes ``relu(linear)`` nodes: the sum when it is positive, else 0.0 with every
+      local derivative 0. A ReLU node of its own would pass back exactly its gradient or
+      exactly zero, so the one node gives the gradients of the two. That holds while the sum is
+      finite: a finite sum means every input and weight is finite too (an infinite or NaN term
+      would make the sum infinite or NaN, and no later term brings it back), so 0 times each of
+      them is 0. A NaN or -inf sum takes the ReLU of :meth:`Value.relu` itself and multiplies
+      every local derivative by its slope, so an infinite input into a flat neuron passes back
+      NaN (0 * inf), as the two nodes do.
+    - ``"tanh"`` and ``"sigmoid"`` make ``tanh(linear)`` and ``sigmoid(linear)`` nodes
+      (:class:`ActivatedSum`), which keep the activation's slope apart so that backward
+      multiplies in the two nodes' order. A sum that is not finite (an overflow upstream) gets
+      the two nodes themselves, ``linear`` then :meth:`Value.tanh` or :meth:`Value.sigmoid`:
+      with every factor finite, the one node skips a zero gradient exactly when the two do.
 
     Args:
         inputs: the Values every sum reads.
         sums: per sum, its parameters, its weights' floats (one per input) and its bias's
             float; the caller guarantees the lengths.
-        relu: apply ReLU within each node.
+        activation: ``"linear"`` (none), ``"relu"``, ``"tanh"`` or ``"sigmoid"``.
 
     Returns:
-        One node per sum, in order, with op ``"linear"`` or ``"relu(linear)"``.
+        One node per sum, in order, with op ``"linear"`` or the activation's joined op.
 
     >>> from mgfunc import Value, backward
     >>> x = (Value(3.0), Value(4.0))
@@ -566,14 +657,32 @@ def weighted_sums(
     >>> first, second = weighted_sums(x, [((*w, b), (2.0, -1.0), 0.5), ((*v, b), (-1.0, 2.0), 0.5)])
     >>> first.data, second.data, backward(first)[w[0]]
     (2.5, 5.5, 3.0)
+    >>> (squashed,) = weighted_sums(x, [((*w, b), (2.0, -1.0), 0.5)], "tanh")
+    >>> squashed.op, squashed.data == (x[0] * w[0] + x[1] * w[1] + b).tanh().data
+    ('tanh(linear)', True)
     """
     inputs = SharedGroup(inputs)
     input_data = [x.data for x in inputs]
     input_locals = (*input_data, 1.0)
+    nodes: list[Value] = []
+    if activation in _SQUASHES:
+        squash = _SQUASHES[activation]
+        op = f"{activation}(linear)"
+        for parameters, weight_data, total in sums:
+            for w, x in zip(weight_data, input_data):
+                total += w * x
+            sum_gradients = input_locals + weight_data
+            if _isfinite(total):
+                data, slope = squash(total)
+                nodes.append(_activated_node(data, op, parameters, inputs, slope, sum_gradients))
+            else:  # inf or NaN: rare, done exactly as the two nodes
+                linear = _grouped_node(total, "linear", parameters, inputs, sum_gradients)
+                nodes.append(linear.tanh() if activation == "tanh" else linear.sigmoid())
+        return nodes
+    relu = activation == "relu"
     op = "relu(linear)" if relu else "linear"
     # A flat ReLU's node: 0.0, and no input changes it, so every local derivative is 0.
     flat = (0.0,) * (2 * len(inputs) + 1)
-    nodes = []
     for parameters, weight_data, total in sums:
         for w, x in zip(weight_data, input_data):
             total += w * x
@@ -631,7 +740,12 @@ def logsumexp(values: Iterable[Value | float]) -> Value:
     inputs = tuple(as_value(value, "logsumexp") for value in values)
     if not inputs:
         raise InvalidValueError("logsumexp(values=...) needs at least one value; got none")
-    largest = max(node.data for node in inputs)
+    return _logsumexp_node(inputs)
+
+
+def _logsumexp_node(inputs: tuple[Value, ...]) -> Value:
+    """:func:`logsumexp` of Values already checked (one or more): a loss's tail, per point."""
+    largest = max([node.data for node in inputs])
     shifted = [math.exp(node.data - largest) for node in inputs]
     total = math.fsum(shifted)
     return _node(
@@ -655,6 +769,23 @@ def sigmoid_of(x: float) -> float:
     if type(x) is not float or x != x:  # not a float, or NaN: the full check (infinities pass)
         x = real_number(x, "sigmoid_of(x=...)", example="0.5")
     return _sigmoid(x)
+
+
+def _tanh_and_slope(x: float) -> tuple[float, float]:
+    """tanh(x) and its derivative ``1 - tanh(x)**2``: the one definition, for Value.tanh and
+    the tanh(linear) nodes alike."""
+    t = math.tanh(x)
+    return t, 1.0 - t * t
+
+
+def _sigmoid_and_slope(x: float) -> tuple[float, float]:
+    """sigmoid(x) and its derivative ``s * (1 - s)``, for Value.sigmoid and sigmoid(linear)."""
+    s = _sigmoid(x)
+    return s, s * (1.0 - s)
+
+
+# The activations a neuron's node can hold besides ReLU, by name.
+_SQUASHES = {"tanh": _tanh_and_slope, "sigmoid": _sigmoid_and_slope}
 
 
 def _sigmoid(x: float) -> float:

@@ -124,7 +124,7 @@ def _variable(cls: type) -> str:
 
 def _suggestion(cls: type, field: attrs.Attribute[object]) -> str:
     """The call each class's message suggests instead of changing ``field``."""
-    if cls is Value:
+    if issubclass(cls, Value):  # Value, and the neuron nodes that are Values too
         return "Build a new Value(...) instead; new parameters come from mgfunc.nn.apply_gradients("
     if cls is Gradients:
         return "Each mgfunc.backward(output) returns a new table"

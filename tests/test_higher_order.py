@@ -161,25 +161,40 @@ def _line(t: Value, count: int) -> list[Value]:
     return [START[i] + DIRECTIONS[i] * t for i in range(count)]
 
 
-def _linear_fused(t: Value, relu: bool) -> Value:
+def _linear_fused(t: Value, activation: str) -> Value:
     w0, w1, b, x0, x1 = _line(t, 5)
-    (node,) = weighted_sums((x0, x1), [((w0, w1, b), (w0.data, w1.data), b.data)], relu)
+    (node,) = weighted_sums((x0, x1), [((w0, w1, b), (w0.data, w1.data), b.data)], activation)
+    assert node.op == ("linear" if activation == "linear" else f"{activation}(linear)")
     return node
 
 
-def _linear_plain(t: Value, relu: bool) -> Value:
+def _linear_plain(t: Value, activation: str) -> Value:
     w0, w1, b, x0, x1 = _line(t, 5)
     total = b + w0 * x0 + w1 * x1
-    return total.relu() if relu else total
+    if activation == "linear":
+        return total
+    squash: Callable[[], Value] = getattr(total, activation)
+    return squash()
+
+
+def _joined(activation: str, shift: float = 0.0) -> tuple[Scalar, Scalar]:
+    return (
+        lambda t: _linear_fused(shift + t, activation),
+        lambda t: _linear_plain(shift + t, activation),
+    )
 
 
 FUSED: dict[str, tuple[Scalar, Scalar]] = {
-    "linear": (lambda t: _linear_fused(t, False), lambda t: _linear_plain(t, False)),
-    "relu(linear), active": (lambda t: _linear_fused(t, True), lambda t: _linear_plain(t, True)),
+    "linear": _joined("linear"),
+    "relu(linear), active": _joined("relu"),
     "relu(linear), flat": (
-        lambda t: _linear_fused(-3.0 - t, True),
-        lambda t: _linear_plain(-3.0 - t, True),
+        lambda t: _linear_fused(-3.0 - t, "relu"),
+        lambda t: _linear_plain(-3.0 - t, "relu"),
     ),
+    "tanh(linear)": _joined("tanh"),
+    "tanh(linear), away from 0": _joined("tanh", 1.5),
+    "sigmoid(linear)": _joined("sigmoid"),
+    "sigmoid(linear), away from 0": _joined("sigmoid", -2.0),
     "sum": (
         lambda t: sum_values(_line(t, 4), 1.5),
         lambda t: 1.5 + _line(t, 4)[0] + _line(t, 4)[1] + _line(t, 4)[2] + _line(t, 4)[3],
@@ -376,7 +391,12 @@ def _loss_of(model: MLP, loss: str) -> tuple[Callable[..., Value], list[float]]:
 
 @pytest.mark.parametrize(
     ("loss", "nouts", "activation"),
-    [("max_margin", [3, 1], "tanh"), ("cross_entropy", [3, 3], "relu")],
+    [
+        ("max_margin", [3, 1], "tanh"),
+        ("max_margin", [3, 1], "sigmoid"),
+        ("cross_entropy", [3, 3], "relu"),
+        ("cross_entropy", [3, 3], "tanh"),
+    ],
 )
 def test_hvp_and_hessian_of_losses_equal_differences_of_the_gradient(
     loss: str, nouts: list[int], activation: str
@@ -420,8 +440,9 @@ def _plain_forward(model: MLP, row: Sequence[float], ps: Sequence[Value]) -> lis
     return [_as_value(v) for v in values]
 
 
-def test_a_models_loss_to_order_three_equals_plain_operators() -> None:
-    model = MLP.create(2, [3, 1], activation="tanh", seed=5)
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "relu"])
+def test_a_models_loss_to_order_three_equals_plain_operators(activation: str) -> None:
+    model = MLP.create(2, [3, 1], activation=activation, seed=5)
     rows = [(0.5, -1.0), (-0.3, 0.8), (1.2, 0.4)]
     ys = [1.0, -1.0, 1.0]
     params = [p.data for p in model.parameters()]

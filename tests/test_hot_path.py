@@ -1,21 +1,25 @@
 """The fast paths give exactly the numbers of the straightforward ones.
 
-A hidden neuron is one ``relu(linear)`` node, a model reads its weights' floats once per model,
-the topological walk uses set operations on wide frontiers, the fold skips nodes that pass on
-only zeros, and ``evaluate_many`` evaluates a neuron at every point before the next neuron. Each
-is checked bit for bit against the plain way of computing the same thing.
+A hidden neuron is one node (``relu(linear)``, ``tanh(linear)`` or ``sigmoid(linear)``), a model
+reads its weights' floats once per model, the topological walk uses set operations on wide
+frontiers, the fold skips nodes that pass on only zeros, and ``evaluate_many`` evaluates a
+neuron at every point before the next neuron. Each is checked bit for bit against the plain way
+of computing the same thing.
 """
 
 from __future__ import annotations
 
+import copy
 import gc
 import math
+import pickle
 import struct
 import weakref
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from itertools import pairwise
 
+import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -33,7 +37,7 @@ from mgfunc.datasets import moons
 from mgfunc.losses import max_margin
 from mgfunc.nn import MLP, Layer, Neuron, forward_rows, parameters
 from mgfunc.plot_data import decision_boundary
-from mgfunc.value import SharedGroup, leaf, leaves, weighted_sums
+from mgfunc.value import ActivatedSum, SharedGroup, leaf, leaves, weighted_sums
 
 # The textbook fold over the same graph, no skipped nodes: the equivalence test's reference.
 from tests.test_equivalence import plain_fold
@@ -48,7 +52,9 @@ def bits(x: float) -> bytes:
 
 
 def model_from(
-    weights: Sequence[Sequence[Sequence[float]]], biases: Sequence[Sequence[float]]
+    weights: Sequence[Sequence[Sequence[float]]],
+    biases: Sequence[Sequence[float]],
+    activation: str = "relu",
 ) -> MLP:
     last = len(weights) - 1
     return MLP(
@@ -59,6 +65,7 @@ def model_from(
                         weights=[Value(w) for w in row],
                         bias=Value(b),
                         nonlinear=index != last,
+                        activation=activation,
                     )
                     for row, b in zip(layer, layer_biases)
                 ]
@@ -76,20 +83,27 @@ def models(draw: st.DrawFn, nin: int = 2) -> MLP:
         for fan_in, fan_out in pairwise(widths)
     ]
     biases = [draw(st.lists(numbers, min_size=width, max_size=width)) for width in widths[1:]]
-    return model_from(weights, biases)
+    return model_from(weights, biases, draw(st.sampled_from(["relu", "tanh", "sigmoid"])))
 
 
 def unfused_forward(model: MLP, point: Sequence[Value | float]) -> tuple[Value, ...]:
-    """The same forward pass with a separate ReLU node after every hidden ``linear`` node."""
+    """The same forward pass with a separate activation node (ReLU, tanh or sigmoid) after
+    every hidden ``linear`` node."""
     values = tuple(x if isinstance(x, Value) else Value(x) for x in point)
     for layer in model.layers:
         values = tuple(
-            linear(n.weights, values, n.bias).relu()
+            _activation_node(linear(n.weights, values, n.bias), n.activation)
             if n.nonlinear
             else linear(n.weights, values, n.bias)
             for n in layer.neurons
         )
     return values
+
+
+def _activation_node(node: Value, activation: str) -> Value:
+    if activation == "relu":
+        return node.relu()
+    return node.tanh() if activation == "tanh" else node.sigmoid()
 
 
 @settings(max_examples=150)
@@ -105,7 +119,7 @@ def test_a_relu_linear_node_has_the_gradients_of_linear_then_relu_bit_for_bit(
     ws = tuple(Value(w) for w in weights)
     xs = tuple(Value(x) for x in inputs[: len(weights)])
     b = Value(bias)
-    (fused,) = weighted_sums(xs, [((*ws, b), tuple(weights), bias)], relu=True)
+    (fused,) = weighted_sums(xs, [((*ws, b), tuple(weights), bias)], "relu")
     separate = linear(ws, xs, b).relu()
     assert fused.op == "relu(linear)" and len(fused.inputs) == len(fused.local_gradients)
     assert bits(fused.data) == bits(separate.data)
@@ -127,7 +141,7 @@ def test_a_models_graph_gives_the_gradients_of_the_unfused_graph_bit_for_bit(
     fused_grads, unfused_grads = backward(fused), backward(unfused)
     for p in parameters(model):
         assert bits(fused_grads[p]) == bits(unfused_grads[p])
-    # One node per neuron per point: each hidden neuron's separate ReLU node is gone.
+    # One node per neuron per point: each hidden neuron's separate activation node is gone.
     hidden = sum(neuron.nonlinear for layer in model.layers for neuron in layer.neurons)
     saved = len(topological_order(unfused)) - len(topological_order(fused))
     assert saved == hidden * len(points)
@@ -137,7 +151,7 @@ def test_the_skip_keeps_the_nan_of_an_infinite_gradient_into_a_flat_relu() -> No
     # Every local derivative of a flat relu(linear) node is 0, so the fold may skip it, except
     # when its upstream gradient is infinite: 0 * inf is NaN, and the plain fold has it.
     w, x, b = Value(1.0), Value(-2.0), Value(0.0)
-    (flat,) = weighted_sums((x,), [((w, b), (1.0,), 0.0)], relu=True)
+    (flat,) = weighted_sums((x,), [((w, b), (1.0,), 0.0)], "relu")
     assert flat.data == 0.0 and flat.local_gradients == (0.0, 0.0, 0.0)
     huge = Value(1000.0).exp()  # inf, local derivative inf
     y = flat * huge
@@ -180,7 +194,7 @@ def test_the_fused_neuron_agrees_with_linear_then_relu_on_infinities_and_nan(
     ws = tuple(Value(w) for w in weights)
     xs = tuple(non_finite(x) if isinstance(x, str) else Value(x) for x in inputs[: len(weights)])
     b = Value(bias)
-    (fused,) = weighted_sums(xs, [((*ws, b), tuple(weights), bias)], relu=True)
+    (fused,) = weighted_sums(xs, [((*ws, b), tuple(weights), bias)], "relu")
     separate = linear(ws, xs, b).relu()
     assert same(fused.data, separate.data)
     # The upstream gradient (possibly infinite) comes from a node above the neuron.
@@ -198,7 +212,7 @@ def test_an_infinite_input_into_a_flat_neuron_gives_nan_gradients_as_zero_times_
     # to the weight, and the fused node must too (it once passed back 0.0).
     w, b = Value(1.0), Value(0.0)
     x = non_finite("-inf")
-    (fused,) = weighted_sums((x,), [((w, b), (1.0,), 0.0)], relu=True)
+    (fused,) = weighted_sums((x,), [((w, b), (1.0,), 0.0)], "relu")
     separate = linear((w,), (x,), b).relu()
     assert fused.data == separate.data == 0.0
     fused_grads, separate_grads = backward(fused), backward(separate)
@@ -209,7 +223,7 @@ def test_an_infinite_input_into_a_flat_neuron_gives_nan_gradients_as_zero_times_
 def test_a_nan_sum_gives_nan_as_relu_does() -> None:
     w, b = Value(1.0), Value(0.0)
     x = non_finite("nan")
-    (fused,) = weighted_sums((x,), [((w, b), (1.0,), 0.0)], relu=True)
+    (fused,) = weighted_sums((x,), [((w, b), (1.0,), 0.0)], "relu")
     plain = linear((w,), (x,), b).relu()
     # relu(NaN) is NaN (not max(0, NaN) = 0), and so is the fused neuron's NaN sum.
     assert math.isnan(fused.data) and math.isnan(plain.data)
@@ -318,10 +332,15 @@ def test_the_walk_of_a_models_graph_finds_every_node_once_in_creation_order(
     output = sum_values(terms)
     assert topological_order(output) == reference_order(output)
     # The fold over the grouped edges against the textbook fold over ``inputs``, bit for bit.
+    # A tanh or sigmoid neuron's node passes its gradient on as its two nodes would: through
+    # the activation's slope first, then the sum's own derivatives.
     table = {output: 1.0}
     for node in reversed(reference_order(output)):
-        for child, local in zip(node.inputs, node.local_gradients):
-            table[child] = table.get(child, 0.0) + local * table[node]
+        upstream, local_gradients = table[node], node.local_gradients
+        if isinstance(node, ActivatedSum):
+            upstream, local_gradients = 0.0 + upstream * node._slope, node._sum_gradients
+        for child, local in zip(node.inputs, local_gradients):
+            table[child] = table.get(child, 0.0) + local * upstream
     grads = backward(output)
     assert all(bits(grads[node]) == bits(gradient) for node, gradient in table.items())
 
@@ -420,6 +439,39 @@ def test_decision_boundary_at_h_005_scores_every_point_as_evaluate_does() -> Non
     rows = decision_boundary(model, data, h=0.05)
     assert len(rows) > 4_000
     assert all(bits(row.score) == bits(model.evaluate((row.x, row.y))[0]) for row in rows)
+
+
+# A tanh or sigmoid neuron's node keeps the activation's slope apart from the sum's derivatives.
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_a_joined_activations_local_gradients_are_the_two_nodes_products(activation: str) -> None:
+    ws, xs, b = (Value(0.7), Value(-1.3)), (Value(0.4), Value(2.0)), Value(0.1)
+    (node,) = weighted_sums(xs, [((*ws, b), (0.7, -1.3), 0.1)], activation)
+    total = linear(ws, xs, b)
+    squashed = _activation_node(total, activation)
+    assert isinstance(node, ActivatedSum) and node.op == f"{activation}(linear)"
+    assert node.inputs == (*ws, b, *xs)
+    (slope,) = squashed.local_gradients
+    assert node.local_gradients == tuple(slope * local for local in total.local_gradients)
+    assert bits(node.data) == bits(squashed.data)
+
+
+def test_a_joined_activations_node_copies_and_refuses_evolve() -> None:
+    model = MLP.create(2, [3, 1], activation="tanh", seed=2)
+    (score,) = model.forward((0.5, -0.25))
+    hidden = score.inputs[-1]
+    assert isinstance(hidden, ActivatedSum)
+    for copied in (copy.copy(hidden), copy.deepcopy(hidden), pickle.loads(pickle.dumps(hidden))):
+        assert isinstance(copied, ActivatedSum) and copied is not hidden
+        assert (copied.data, copied.op, copied.id) == (hidden.data, hidden.op, hidden.id)
+        assert copied.local_gradients == hidden.local_gradients
+        assert [v.data for v in copied.inputs] == [v.data for v in hidden.inputs]
+        assert backward(copied)[copied.inputs[0]] == backward(hidden)[hidden.inputs[0]]
+    with pytest.raises(InvalidTypeError, match=r"Value\(data, label=\.\.\.\)"):
+        attrs.evolve(hidden, label="h")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError, match="ActivatedSum is immutable"):
+        hidden.data = 1.0  # type: ignore[misc]
 
 
 def test_leaves_are_the_values_leaf_builds_one_at_a_time() -> None:

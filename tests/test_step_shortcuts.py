@@ -8,8 +8,9 @@ checked bit for bit against the straightforward way.
 
 from __future__ import annotations
 
+import math
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
 import pytest
@@ -33,26 +34,67 @@ def bits(x: float) -> bytes:
 @given(
     inputs=st.lists(numbers, min_size=1, max_size=5),
     rows=st.lists(st.lists(numbers, min_size=6, max_size=6), min_size=1, max_size=4),
-    relu=st.booleans(),
+    activation=st.sampled_from(["linear", "relu", "tanh", "sigmoid"]),
 )
 def test_weighted_sums_are_the_linear_nodes_of_each_sum_bit_for_bit(
-    inputs: list[float], rows: list[list[float]], relu: bool
+    inputs: list[float], rows: list[list[float]], activation: str
 ) -> None:
     xs = tuple(Value(x) for x in inputs)
     sums = [([Value(w) for w in row[: len(xs)]], Value(row[-1])) for row in rows]
     nodes = weighted_sums(
-        xs, [((*ws, b), tuple(w.data for w in ws), b.data) for ws, b in sums], relu
+        xs, [((*ws, b), tuple(w.data for w in ws), b.data) for ws, b in sums], activation
     )
-    plain = [linear(ws, xs, b).relu() if relu else linear(ws, xs, b) for ws, b in sums]
+    plain = [activated(linear(ws, xs, b), activation) for ws, b in sums]
     assert [bits(node.data) for node in nodes] == [bits(node.data) for node in plain]
     for node, (ws, b) in zip(nodes, sums):
-        assert node.op == ("relu(linear)" if relu else "linear")
+        assert node.op == ("linear" if activation == "linear" else f"{activation}(linear)")
         # An edge to every weight, the bias, then every input, each with its local derivative.
         assert node.inputs == (*ws, b, *xs)
         assert len(node.local_gradients) == len(node.inputs)
     # The same gradients from a scalar that uses every node.
     fused, separate = sum_values(nodes), sum_values(plain)
     fused_grads, separate_grads = backward(fused * 1.5), backward(separate * 1.5)
+    for node in (*xs, *(p for ws, b in sums for p in (*ws, b))):
+        assert bits(fused_grads[node]) == bits(separate_grads[node])
+
+
+def activated(node: Value, activation: str) -> Value:
+    """``node`` through the activation's own node (none for ``"linear"``)."""
+    if activation == "linear":
+        return node
+    squash: Callable[[Value], Value] = getattr(Value, activation)
+    return squash(node)
+
+
+# Sums that overflow to inf or NaN, and sums deep in the flat parts of tanh and sigmoid.
+EXTREMES = [1e308, -1e308, 3e307, -800.0, 800.0, 40.0, -40.0, 1e-310, -0.0, 0.0]
+
+
+@settings(max_examples=150)
+@given(
+    inputs=st.lists(st.sampled_from(EXTREMES) | numbers, min_size=1, max_size=3),
+    rows=st.lists(
+        st.lists(st.sampled_from(EXTREMES) | numbers, min_size=4, max_size=4),
+        min_size=1,
+        max_size=3,
+    ),
+    activation=st.sampled_from(["relu", "tanh", "sigmoid"]),
+    upstream=st.sampled_from([1.0, -2.5, 0.0, 1e300, 1e-300, math.inf]),
+)
+def test_joined_activations_keep_the_gradients_of_two_nodes_at_the_extremes(
+    inputs: list[float], rows: list[list[float]], activation: str, upstream: float
+) -> None:
+    xs = tuple(Value(x) for x in inputs)
+    sums = [([Value(w) for w in row[: len(xs)]], Value(row[-1])) for row in rows]
+    nodes = weighted_sums(
+        xs, [((*ws, b), tuple(w.data for w in ws), b.data) for ws, b in sums], activation
+    )
+    plain = [activated(linear(ws, xs, b), activation) for ws, b in sums]
+    assert [bits(node.data) for node in nodes] == [bits(node.data) for node in plain]
+    # An infinite upstream gradient comes from an overflow, as it would in a model.
+    scale = Value(1e308) * 10.0 if upstream == math.inf else Value(upstream)
+    fused_grads = backward(sum_values(nodes) * scale)
+    separate_grads = backward(sum_values(plain) * scale)
     for node in (*xs, *(p for ws, b in sums for p in (*ws, b))):
         assert bits(fused_grads[node]) == bits(separate_grads[node])
 
@@ -79,7 +121,10 @@ def test_a_layer_of_mixed_activations_matches_its_neurons_one_by_one(activation:
         values = tuple(neuron._forward(values) for neuron in layer.neurons)
     assert [bits(v.data) for v in outputs] == [bits(v.data) for v in values]
     assert [bits(v) for v in model.evaluate((0.5, -1.25))] == [bits(v.data) for v in outputs]
-    assert {node.op for node in topological_order(outputs[0])} >= {"tanh", "sigmoid"}
+    assert {node.op for node in topological_order(outputs[0])} >= {
+        "tanh(linear)",
+        "sigmoid(linear)",
+    }
 
 
 def textbook_max_margin(model: MLP, xs: list[tuple[float, float]], ys: list[float]) -> Value:

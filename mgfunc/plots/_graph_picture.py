@@ -181,14 +181,14 @@ def datapoint_picture(model: MLP, point: Sequence[float], target: float | None) 
     return attrs.evolve(picture, title=title)
 
 
-# The ops of a neuron's own node: a weighted sum, or a ReLU neuron's weighted sum and ReLU
+# The ops of a neuron's own node: a weighted sum, or a neuron's weighted sum and activation
 # joined in one node (mgfunc.value.weighted_sums).
-_NEURON_NODES = ("linear", "relu(linear)")
+_NEURON_NODES = ("linear", "relu(linear)", "tanh(linear)", "sigmoid(linear)")
 
 
 def _activation(op: str) -> str:
-    """The activation a neuron's top node applies: ``relu(linear)`` is a ReLU neuron."""
-    return "relu" if op == "relu(linear)" else op
+    """The activation a neuron's top node applies: ``tanh(linear)`` is a tanh neuron."""
+    return op.removesuffix("(linear)")
 
 
 def _loss(outputs: tuple[Value, ...], target: float) -> Value:
