@@ -37,7 +37,7 @@ from mgfunc.datasets import moons
 from mgfunc.losses import max_margin
 from mgfunc.nn import MLP, Layer, Neuron, forward_rows, parameters
 from mgfunc.plot_data import decision_boundary
-from mgfunc.value import ActivatedSum, SharedGroup, leaf, leaves, weighted_sums
+from mgfunc.value import ActivatedSum, NeuronNode, SharedGroup, leaf, leaves, weighted_sums
 
 # The textbook fold over the same graph, no skipped nodes: the equivalence test's reference.
 from tests.test_equivalence import plain_fold
@@ -457,21 +457,30 @@ def test_a_joined_activations_local_gradients_are_the_two_nodes_products(activat
     assert bits(node.data) == bits(squashed.data)
 
 
-def test_a_joined_activations_node_copies_and_refuses_evolve() -> None:
-    model = MLP.create(2, [3, 1], activation="tanh", seed=2)
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_a_neurons_nodes_read_copy_and_refuse_evolve_like_values(activation: str) -> None:
+    model = MLP.create(2, [3, 1], activation=activation, seed=2)
     (score,) = model.forward((0.5, -0.25))
     hidden = score.inputs[-1]
-    assert isinstance(hidden, ActivatedSum)
-    for copied in (copy.copy(hidden), copy.deepcopy(hidden), pickle.loads(pickle.dumps(hidden))):
-        assert isinstance(copied, ActivatedSum) and copied is not hidden
-        assert (copied.data, copied.op, copied.id) == (hidden.data, hidden.op, hidden.id)
-        assert copied.local_gradients == hidden.local_gradients
-        assert [v.data for v in copied.inputs] == [v.data for v in hidden.inputs]
-        assert backward(copied)[copied.inputs[0]] == backward(hidden)[hidden.inputs[0]]
-    with pytest.raises(InvalidTypeError, match=r"Value\(data, label=\.\.\.\)"):
-        attrs.evolve(hidden, label="h")
-    with pytest.raises(attrs.exceptions.FrozenInstanceError, match="ActivatedSum is immutable"):
-        hidden.data = 1.0  # type: ignore[misc]
+    assert isinstance(score, NeuronNode) and isinstance(hidden, NeuronNode)
+    assert (score.op, hidden.op) == ("linear", f"{activation}(linear)")
+    assert score.label == hidden.label == ""
+    for node in (score, hidden):
+        for copied in (copy.copy(node), copy.deepcopy(node), pickle.loads(pickle.dumps(node))):
+            assert type(copied) is type(node) and copied is not node
+            assert (copied.data, copied.op, copied.label, copied.id) == (
+                node.data,
+                node.op,
+                node.label,
+                node.id,
+            )
+            assert copied.local_gradients == node.local_gradients
+            assert [v.data for v in copied.inputs] == [v.data for v in node.inputs]
+            assert backward(copied)[copied.inputs[0]] == backward(node)[node.inputs[0]]
+        with pytest.raises(InvalidTypeError, match=r"Value\(data, label=\.\.\.\)"):
+            attrs.evolve(node, label="h")
+        with pytest.raises(attrs.exceptions.FrozenInstanceError, match=f"{type(node).__name__} is"):
+            node.data = 1.0  # type: ignore[misc]
 
 
 def test_leaves_are_the_values_leaf_builds_one_at_a_time() -> None:
