@@ -11,7 +11,8 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import repeat
 from types import MappingProxyType
 from typing import TypeVar, overload
 
@@ -75,6 +76,15 @@ class Gradients(Mapping[Value, float]):
                 "pass a Value such as a parameter or an input of the graph"
             )
         return self._table.get(node, 0.0)
+
+    def _gradients_of(self, nodes: Sequence[Value]) -> list[float]:
+        """``[self[node] for node in nodes]`` for nodes known to be Values, in one pass.
+
+        Internal: an optimizer reads every parameter's gradient each step, and its parameters
+        are Values by construction, so the type check of ``__getitem__`` is left out and the
+        lookups run in C (``map`` over the table's ``get``, 0.0 for a node outside the graph).
+        """
+        return list(map(self._table.get, nodes, repeat(0.0)))
 
     @overload
     def get(self, node: Value, /) -> float | None: ...

@@ -33,7 +33,7 @@ from mgfunc._checks import (
     real_number,
     whole_number,
 )
-from mgfunc._frozen import NEW_MODEL, NO_ZERO_GRAD, immutable, trusted
+from mgfunc._frozen import NEW_MODEL, NO_ZERO_GRAD, immutable
 from mgfunc._model_checks import (
     check_flag,
     check_learning_rate,
@@ -49,7 +49,15 @@ from mgfunc._model_checks import (
 from mgfunc._random import Seed, check_seed, make_rng
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
-from mgfunc.value import SharedGroup, Value, WeightedSum, _sigmoid, leaf, weighted_sums
+from mgfunc.value import (
+    SharedGroup,
+    Value,
+    WeightedSum,
+    _sigmoid,
+    leaf,
+    leaves,
+    weighted_sums,
+)
 
 __all__ = [
     "ACTIVATIONS",
@@ -221,9 +229,7 @@ class Layer:
 
     def parameters(self) -> tuple[Value, ...]:
         """Every neuron's parameters, neuron by neuron."""
-        # chain.from_iterable joins the neurons' tuples in C: a loss and an update ask for
-        # every parameter once per step.
-        return tuple(chain.from_iterable([neuron.parameters() for neuron in self.neurons]))
+        return _parameters_of(self.neurons)
 
     if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
         zero_grad = NO_ZERO_GRAD
@@ -442,7 +448,7 @@ class MLP:
 
     def parameters(self) -> tuple[Value, ...]:
         """Every parameter, layer by layer."""
-        return tuple(chain.from_iterable([layer.parameters() for layer in self.layers]))
+        return _parameters_of(chain.from_iterable([layer.neurons for layer in self.layers]))
 
     if not TYPE_CHECKING:  # so that mypy reports model.zero_grad() as a missing attribute
         zero_grad = NO_ZERO_GRAD
@@ -515,6 +521,19 @@ def _evaluate_column(neuron: Neuron, columns: list[list[float]], count: int) -> 
     return [function(total) for total in outputs]
 
 
+def _parameters_of(neurons: Iterable[Neuron]) -> tuple[Value, ...]:
+    """The neurons' parameters, neuron by neuron, each its weights then its bias.
+
+    A loss and an update ask for every parameter of a model once per step: extending one list
+    by each neuron's weights copies them in C, without a tuple per neuron or per layer.
+    """
+    found: list[Value] = []
+    for neuron in neurons:
+        found += neuron.weights
+        found.append(neuron.bias)
+    return tuple(found)
+
+
 def parameters(model: Module) -> tuple[Value, ...]:
     """Every parameter of a Neuron, Layer or MLP, in a fixed order (weights, then bias)."""
     return _check_module(model).parameters()
@@ -568,25 +587,25 @@ def apply_gradients(model: MLP, grads: Gradients, learning_rate: float) -> MLP:
             "pass the result of mgfunc.backward(loss)"
         )
     rate = check_learning_rate(learning_rate)
-    updated = []
-    for p in model.parameters():
-        number = p.data - rate * grads[p]
-        if not math.isfinite(number):
-            raise InvalidValueError(
-                f"apply_gradients: a parameter would become {number!r} "
-                f"(data {p.data!r}, gradient {grads[p]!r}, learning_rate {rate!r}); "
-                "the step diverged: lower the learning rate"
-            )
-        updated.append(number)
-    return _rebuilt(model, updated)
+    params = model.parameters()
+    updated = [p.data - rate * g for p, g in zip(params, grads._gradients_of(params))]
+    if not all(map(math.isfinite, updated)):  # one pass in C; then find the first culprit
+        p, number = next((p, x) for p, x in zip(params, updated) if not math.isfinite(x))
+        raise InvalidValueError(
+            f"apply_gradients: a parameter would become {number!r} "
+            f"(data {p.data!r}, gradient {grads[p]!r}, learning_rate {rate!r}); "
+            "the step diverged: lower the learning rate"
+        )
+    return _rebuilt(model, updated, params)
 
 
 def with_parameters(model: MLP, numbers: Numbers | Sequence[Value | float]) -> MLP:
     """A new MLP of ``model``'s shape holding ``numbers`` as its parameters.
 
     ``numbers`` follows :func:`parameters`' order (layer by layer, each neuron's weights then
-    its bias); labels, activations and shapes are kept. The model passed in is unchanged: this
-    is how :func:`apply_gradients` and the optimizers of :mod:`mgfunc.optim` build their result.
+    its bias); labels, activations and shapes are kept. The model passed in is unchanged.
+    :func:`apply_gradients` and the optimizers of :mod:`mgfunc.optim` build their result the
+    same way, without checking again the numbers they have just checked themselves.
 
     Entries may be Values: the new model's parameters are then exactly those nodes, so a loss
     of the new model is a function of them, and every transform of :mod:`mgfunc.transforms`
@@ -639,16 +658,22 @@ def with_parameters(model: MLP, numbers: Numbers | Sequence[Value | float]) -> M
     return _rebuilt(model, floats)
 
 
-def _rebuilt(model: MLP, floats: list[float]) -> MLP:
-    """:func:`with_parameters` for finite floats, one per parameter, that are already checked."""
-    return _assembled(model, [leaf(x, p.label) for x, p in zip(floats, model.parameters())])
+def _rebuilt(model: MLP, floats: list[float], old: tuple[Value, ...] | None = None) -> MLP:
+    """:func:`with_parameters` for finite floats, one per parameter, that are already checked.
+
+    ``old`` is ``model.parameters()`` when the caller has it already (an optimizer does): the
+    new leaves keep their labels.
+    """
+    params = model.parameters() if old is None else old
+    return _assembled(model, leaves(floats, [p.label for p in params]))
 
 
 def _assembled(model: MLP, nodes: list[Value]) -> MLP:
     """A model of ``model``'s shape whose parameters are ``nodes``, in parameters() order.
 
     Every check of the new model's parts would pass (the shape, activations and labels are
-    ``model``'s), so the parts are built without them: this runs once per training step.
+    ``model``'s), so the parts are built without them: this runs once per training step. Each
+    part's fields are filled through its slots (see ``_set_weights`` and its neighbours).
     """
     layers = []
     position = 0
@@ -656,18 +681,29 @@ def _assembled(model: MLP, nodes: list[Value]) -> MLP:
         neurons = []
         for neuron in layer.neurons:
             end = position + len(neuron.weights)
-            neurons.append(
-                trusted(
-                    Neuron,
-                    weights=tuple(nodes[position:end]),
-                    bias=nodes[end],
-                    nonlinear=neuron.nonlinear,
-                    activation=neuron.activation,
-                )
-            )
+            rebuilt: Neuron = _new(Neuron)
+            _set_weights(rebuilt, tuple(nodes[position:end]))
+            _set_bias(rebuilt, nodes[end])
+            _set_nonlinear(rebuilt, neuron.nonlinear)
+            _set_activation(rebuilt, neuron.activation)
+            neurons.append(rebuilt)
             position = end + 1
-        layers.append(trusted(Layer, neurons=tuple(neurons)))
-    return trusted(MLP, layers=tuple(layers))
+        rebuilt_layer: Layer = _new(Layer)
+        _set_neurons(rebuilt_layer, tuple(neurons))
+        layers.append(rebuilt_layer)
+    rebuilt_model: MLP = _new(MLP)
+    _set_layers(rebuilt_model, tuple(layers))
+    return rebuilt_model
+
+
+# The slot setters of a model's parts, for _assembled: filling the slots directly, as
+# mgfunc.value's node constructors do, takes half the time of trusted()'s loop over keyword
+# arguments. The objects are the same frozen ones (their __setattr__ still refuses changes).
+_new = object.__new__
+_set_weights, _set_bias, _set_nonlinear, _set_activation = (
+    Neuron.__dict__[field].__set__ for field in ("weights", "bias", "nonlinear", "activation")
+)
+_set_neurons, _set_layers = Layer.__dict__["neurons"].__set__, MLP.__dict__["layers"].__set__
 
 
 def forward_rows(model: MLP, rows: Sequence[tuple[float, ...]]) -> list[tuple[Value, ...]]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from typing import Generic, Literal, TypeVar
 
 import attrs
@@ -31,7 +32,7 @@ from mgfunc._checks import describe, real_number, whole_number
 from mgfunc._frozen import immutable, trusted
 from mgfunc.errors import InvalidTypeError, InvalidValueError, LearningRateError
 from mgfunc.gradients import Gradients
-from mgfunc.nn import MLP, with_parameters
+from mgfunc.nn import MLP, _rebuilt
 from mgfunc.value import Value
 
 __all__ = [
@@ -261,7 +262,9 @@ class _Rule(Generic[_StateT]):
         params = model.parameters()
         numbers, after = self._step(current, rate, params, grads)
         _check_finite(numbers, params, grads, rate)
-        return with_parameters(model, numbers), after
+        # The numbers are floats, one per parameter, and now known to be finite: what
+        # with_parameters would check again. Rebuilt at once, keeping the parameters' labels.
+        return _rebuilt(model, numbers, params), after
 
     def _own(self, model: object, grads: object, state: object) -> _StateT:
         """``state``, checked to be this optimizer's and to fit ``model``; ``grads`` a table."""
@@ -298,7 +301,7 @@ class SGD(_Rule[SGDState]):
     def _step(
         self, current: SGDState, rate: float, params: tuple[Value, ...], grads: Gradients
     ) -> tuple[list[float], SGDState]:
-        gradients = [grads[p] for p in params]
+        gradients = grads._gradients_of(params)
         velocity: tuple[float, ...] = ()
         if self.momentum != 0.0:
             if current.step == 0:
@@ -349,8 +352,8 @@ class Adam(_Rule[AdamState]):
         correction2_sqrt = math.sqrt(1.0 - beta2**t)
         decay = 1.0 - rate * self.weight_decay
         first, second, numbers = [], [], []
-        for p, m, v in zip(params, current.first_moment, current.second_moment):
-            g = grads[p]
+        gradients = grads._gradients_of(params)
+        for p, g, m, v in zip(params, gradients, current.first_moment, current.second_moment):
             m = beta1 * m + (1.0 - beta1) * g
             v = beta2 * v + (1.0 - beta2) * g * g
             data = p.data * decay if self.weight_decay != 0.0 else p.data
@@ -494,7 +497,9 @@ def _check_state(
             f"state belongs to a model of shape {list(state.shape)} but the model has shape "
             f"{list(shape)}; start a state for this model with optimizer.init(model)"
         )
-    count = len(checked.parameters())
+    # The shape fixes the parameter count (each neuron: a weight per input, and a bias),
+    # which saves gathering every parameter just to count them.
+    count = sum((fan_in + 1) * fan_out for fan_in, fan_out in pairwise(shape))
     moments = (
         (state.first_moment, state.second_moment)
         if isinstance(state, AdamState)
@@ -541,6 +546,8 @@ def _check_finite(
     numbers: list[float], params: Sequence[Value], grads: Gradients, rate: float
 ) -> None:
     """Refuse an update that would make a parameter NaN or infinite, saying why it would."""
+    if all(map(_isfinite, numbers)):
+        return  # the common case, checked in one pass in C; the loop below finds the culprit
     for index, number in enumerate(numbers):
         if not math.isfinite(number):
             gradient = grads[params[index]]
@@ -559,3 +566,6 @@ def _check_finite(
                 f"a parameter would become {number!r} (parameter {index} in parameters(model) "
                 f"order): {cause}"
             )
+
+
+_isfinite = math.isfinite

@@ -444,6 +444,31 @@ def leaf(data: float, label: str = "") -> Value:
     return node
 
 
+def leaves(numbers: Sequence[float], labels: Iterable[str]) -> list[Value]:
+    """``[leaf(x, label) for x, label in zip(numbers, labels)]``, the same Values, built faster.
+
+    Internal: a training step rebuilds every parameter of its model. Here each field is set
+    on all the new nodes in one ``map`` (run by ``any``, which consumes it: a setter returns
+    None), so the loop over the nodes runs in C instead of a Python call per leaf. The ids
+    are drawn in the nodes' order, as they would be one leaf at a time: ``map`` takes them
+    straight from the counter that ``_next_id`` advances, one per node.
+    """
+    nodes: list[Value] = list(map(_new, itertools.repeat(Value, len(numbers))))
+    nothing = itertools.repeat(())
+    ids: Iterable[int] = _next_id.__self__  # type: ignore[attr-defined]  # the bound method's count
+    for setter, column in (
+        (_set_data, numbers),
+        (_set_label, labels),
+        (_set_op, itertools.repeat("")),
+        (_set_parameter_group, nothing),
+        (_set_input_group, nothing),
+        (_set_local_gradients, nothing),
+        (_set_id, ids),
+    ):
+        any(map(setter, nodes, column))
+    return nodes
+
+
 def as_value(operand: Value | float, operation: str = "this operation") -> Value:
     """Return ``operand`` if it is a Value, else a new constant leaf holding it.
 
@@ -539,14 +564,17 @@ def sum_of_squares(values: Iterable[Value]) -> Value:
             f"sum_of_squares(values=...) takes Values, got {type(values).__name__}"
         )
     inputs = tuple(values)
-    if not all(isinstance(value, Value) for value in inputs):
+    if not all(map(isinstance, inputs, itertools.repeat(Value))):  # the check, run in C
         raise InvalidTypeError(
             "sum_of_squares(values=...) takes Values only; wrap numbers as Value(x)"
         )
     data = 0.0
-    for value in inputs:
-        data += value.data * value.data
-    return _node(data, "sum of squares", inputs, tuple([2.0 * value.data for value in inputs]))
+    doubled = []
+    for value in inputs:  # one pass for the sum and the local derivatives
+        x = value.data
+        data += x * x
+        doubled.append(2.0 * x)
+    return _node(data, "sum of squares", inputs, tuple(doubled))
 
 
 def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Value) -> Value:

@@ -37,7 +37,7 @@ from mgfunc.datasets import moons
 from mgfunc.losses import max_margin
 from mgfunc.nn import MLP, Layer, Neuron, forward_rows, parameters
 from mgfunc.plot_data import decision_boundary
-from mgfunc.value import ActivatedSum, NeuronNode, SharedGroup, weighted_sums
+from mgfunc.value import ActivatedSum, NeuronNode, SharedGroup, leaf, leaves, weighted_sums
 
 # The textbook fold over the same graph, no skipped nodes: the equivalence test's reference.
 from tests.test_equivalence import plain_fold
@@ -481,3 +481,39 @@ def test_a_neurons_nodes_read_copy_and_refuse_evolve_like_values(activation: str
             attrs.evolve(node, label="h")
         with pytest.raises(attrs.exceptions.FrozenInstanceError, match=f"{type(node).__name__} is"):
             node.data = 1.0  # type: ignore[misc]
+
+
+def test_leaves_are_the_values_leaf_builds_one_at_a_time() -> None:
+    # A rebuilt model's parameters are made all at once; each is the leaf leaf() would make.
+    numbers = [0.5, -0.0, 1e-300, -3.0]
+    labels = ["w", "", "b", "x"]
+    built = leaves(numbers, labels)
+    one_by_one = [leaf(x, label) for x, label in zip(numbers, labels)]
+    assert len(built) == len(numbers)
+    for new, single in zip(built, one_by_one):
+        assert type(new) is Value
+        assert bits(new.data) == bits(single.data)
+        assert new.label == single.label
+        assert (new.op, new.inputs, new.local_gradients) == ("", (), ())
+        assert (single.op, single.inputs, single.local_gradients) == ("", (), ())
+    ids = [node.id for node in built]
+    assert ids == sorted(set(ids))  # distinct, in the nodes' order
+    assert ids[-1] < one_by_one[0].id  # drawn from the one counter, when they were made
+    with pytest.raises(AttributeError):
+        built[0].data = 1.0  # type: ignore[misc]
+    assert leaves([], []) == []
+
+
+def test_a_gradient_table_reads_many_nodes_as_it_reads_one() -> None:
+    x, y, outside = Value(2.0), Value(-3.0), Value(1.0)
+    grads = backward(x * y + x)
+    nodes = [x, outside, y, x]
+    assert grads._gradients_of(nodes) == [grads[node] for node in nodes] == [-2.0, 0.0, 2.0, -2.0]
+
+
+def test_parameters_are_each_neurons_weights_then_bias_layer_by_layer() -> None:
+    model = MLP.create(2, [3, 2, 1], seed=3)
+    plain = [p for layer in model.layers for n in layer.neurons for p in (*n.weights, n.bias)]
+    assert parameters(model) == tuple(plain)
+    assert model.layers[1].parameters() == tuple(plain[9:17])
+    assert model.layers[0].neurons[2].parameters() == tuple(plain[6:9])

@@ -4,6 +4,7 @@ bad input."""
 from __future__ import annotations
 
 import math
+import struct
 from collections.abc import Callable
 from functools import reduce
 
@@ -14,7 +15,7 @@ from mgfunc import InvalidTypeError, InvalidValueError, Value, backward
 from mgfunc.datasets import moons
 from mgfunc.errors import LearningRateError
 from mgfunc.losses import mse
-from mgfunc.nn import MLP, Layer, Neuron, apply_gradients, parameters
+from mgfunc.nn import MLP, Layer, Neuron, apply_gradients, parameters, with_parameters
 from mgfunc.optim import SGD, Adam, AdamState, Optimizer, SGDState, adam, adamw, sgd
 from mgfunc.trainer import train
 from tests.refusals import Refusal, refusals
@@ -308,3 +309,50 @@ def test_a_nan_gradient_is_named_as_the_cause_not_the_learning_rate() -> None:
     grads = backward((weight * huge).tanh())  # tanh(inf) = 1.0, but d/dweight = 0 * inf = nan
     with pytest.raises(InvalidValueError, match=r"its gradient is nan.*which no learning rate"):
         sgd(0.1).update(model, grads, sgd(0.1).init(model))
+
+
+@pytest.mark.parametrize(
+    "optimizer", [sgd(0.1), sgd(0.1, momentum=0.9), adam(0.1), adamw(0.1)], ids=repr
+)
+def test_an_update_builds_the_model_with_parameters_would(optimizer: Optimizer) -> None:
+    # An update rebuilds its model without with_parameters' checks (its numbers are checked
+    # already): the result is the model with_parameters builds from the same numbers, with
+    # the parameters' labels and the neurons' kinds kept, fresh leaves, every part frozen.
+    base = MLP.create(2, [3, 2, 1], activation="tanh", seed=3)
+    labelled = with_parameters(
+        base, [Value(p.data, label=f"p{i}") for i, p in enumerate(base.parameters())]
+    )
+    data = moons(8, noise=0.1, seed=2)
+    grads = backward(mse(labelled, data.xs, data.ys, alpha=1e-3).total_loss)
+    new, _ = optimizer.update(labelled, grads, optimizer.init(labelled))
+    reference = with_parameters(labelled, numbers(new))
+    assert new == reference
+    assert [struct_bits(x) for x in numbers(new)] == [struct_bits(x) for x in numbers(reference)]
+    assert [p.label for p in parameters(new)] == [f"p{i}" for i in range(len(numbers(base)))]
+    assert [(n.nonlinear, n.activation) for layer in new.layers for n in layer.neurons] == [
+        (n.nonlinear, n.activation) for layer in base.layers for n in layer.neurons
+    ]
+    assert not {id(p) for p in parameters(new)} & {id(p) for p in parameters(labelled)}
+    assert new.forward([0.5, -1.0])[0].data == reference.forward([0.5, -1.0])[0].data
+    with pytest.raises(AttributeError):
+        new.layers = ()  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        new.layers[0].neurons[0].bias = Value(1.0)  # type: ignore[misc]
+
+
+def struct_bits(x: float) -> bytes:
+    return struct.pack("<d", x)
+
+
+def test_apply_gradients_names_the_first_parameter_that_would_overflow() -> None:
+    neuron = Neuron(weights=(Value(0.5), Value(-0.5)), bias=Value(0.0), nonlinear=False)
+    model = MLP(layers=(Layer((neuron,)),))
+    grads = backward(model.forward([1.0, 4.0])[0])  # gradients 1.0, 4.0 and 1.0
+    # 0.5 - 1e308 * 1.0 is finite; -0.5 - 1e308 * 4.0 overflows: the second weight is named.
+    with pytest.raises(
+        InvalidValueError,
+        match=r"apply_gradients: a parameter would become -inf \(data -0\.5, gradient 4\.0, "
+        r"learning_rate 1e\+308\); the step diverged: lower the learning rate",
+    ):
+        apply_gradients(model, grads, 1e308)
+    assert numbers(model) == [0.5, -0.5, 0.0]  # the model passed in is unchanged
