@@ -100,12 +100,13 @@ def immutable(instead: str = EVOLVE, **attribute_hints: str) -> Callable[[_Class
                 "put @immutable(...) above @attrs.frozen"
             )
 
-        # The message names the object's own class, a subclass's included.
+        # The message names the decorated class, also for its internal subclasses (a Value
+        # that mgfunc builds is a Value to its users).
         def refuse_set(self: object, name: str, value: object) -> NoReturn:
-            raise _frozen_error(type(self), name, "set", attribute_hints.get(name, instead))
+            raise _frozen_error(cls, name, "set", attribute_hints.get(name, instead))
 
         def refuse_delete(self: object, name: str) -> NoReturn:
-            raise _frozen_error(type(self), name, "deleted", attribute_hints.get(name, instead))
+            raise _frozen_error(cls, name, "deleted", attribute_hints.get(name, instead))
 
         # Assigned with setattr: mypy refuses assignments to methods.
         setattr(cls, "__setattr__", refuse_set)  # noqa: B010

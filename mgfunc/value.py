@@ -426,47 +426,69 @@ def _copied_activated(
     return node
 
 
+class Leaf(Value):
+    """A leaf mgfunc builds itself: a number a model, a loss or a transform turns into a node.
+
+    Internal: :func:`leaf` and :func:`leaves` build them. A leaf has no op, no inputs and no
+    local derivatives, so those live in the class instead of four slots of each leaf: a
+    training step rebuilds every parameter, and a loss makes a leaf of every input. A Leaf
+    reads, compares and differentiates as ``Value(data, label)`` does.
+    """
+
+    __slots__ = ()
+    op = ""
+    _parameter_group = ()
+    _input_group = ()
+    local_gradients = ()
+
+    def __init__(self, data: float, label: str = "") -> None:
+        # attrs.evolve(leaf, ...) calls the class: the data and label checked as Value's are.
+        checked = Value(data, label)
+        _set_data(self, checked.data)
+        _set_label(self, checked.label)
+        _set_id(self, checked.id)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # copy, deepcopy and pickle: attrs' own state would set the fields the class holds.
+        # A copy keeps the id, as copies of any Value do.
+        return _copied_leaf, (self.data, self.label, self.id)
+
+
 def leaf(data: float, label: str = "") -> Value:
     """A leaf holding a float that is already known to be finite, built without the checks.
 
     Internal: for code that has checked its numbers itself, e.g. a model rebuilt with new
-    parameters (``mgfunc.nn.with_parameters``). The result is the Value ``Value(data, label)``
-    would build.
+    parameters (``mgfunc.nn.with_parameters``). The result reads as the Value
+    ``Value(data, label)`` would (see :class:`Leaf`).
     """
-    node: Value = _new(Value)
+    node: Value = _new(Leaf)
     _set_data(node, data)
     _set_label(node, label)
-    _set_op(node, "")
-    _set_parameter_group(node, ())
-    _set_input_group(node, ())
-    _set_local_gradients(node, ())
     _set_id(node, _next_id())
     return node
 
 
 def leaves(numbers: Sequence[float], labels: Iterable[str]) -> list[Value]:
-    """``[leaf(x, label) for x, label in zip(numbers, labels)]``, the same Values, built faster.
+    """``[leaf(x, label) for x, label in zip(numbers, labels)]``, the same leaves.
 
-    Internal: a training step rebuilds every parameter of its model. Here each field is set
-    on all the new nodes in one ``map`` (run by ``any``, which consumes it: a setter returns
-    None), so the loop over the nodes runs in C instead of a Python call per leaf. The ids
-    are drawn in the nodes' order, as they would be one leaf at a time: ``map`` takes them
-    straight from the counter that ``_next_id`` advances, one per node.
+    Internal: a training step rebuilds every parameter of its model, so each leaf is built in
+    the loop, without a call per leaf.
     """
-    nodes: list[Value] = list(map(_new, itertools.repeat(Value, len(numbers))))
-    nothing = itertools.repeat(())
-    ids: Iterable[int] = _next_id.__self__  # type: ignore[attr-defined]  # the bound method's count
-    for setter, column in (
-        (_set_data, numbers),
-        (_set_label, labels),
-        (_set_op, itertools.repeat("")),
-        (_set_parameter_group, nothing),
-        (_set_input_group, nothing),
-        (_set_local_gradients, nothing),
-        (_set_id, ids),
-    ):
-        any(map(setter, nodes, column))
+    nodes: list[Value] = []
+    for data, label in zip(numbers, labels):
+        node = _new(Leaf)
+        _set_data(node, data)
+        _set_label(node, label)
+        _set_id(node, _next_id())
+        nodes.append(node)
     return nodes
+
+
+def _copied_leaf(data: float, label: str, node_id: int) -> Value:
+    """A copy of a :class:`Leaf`, with the same id."""
+    node = leaf(data, label)
+    _set_id(node, node_id)
+    return node
 
 
 def as_value(operand: Value | float, operation: str = "this operation") -> Value:

@@ -35,9 +35,17 @@ from mgfunc import (
 )
 from mgfunc.datasets import moons
 from mgfunc.losses import max_margin
-from mgfunc.nn import MLP, Layer, Neuron, forward_rows, parameters
+from mgfunc.nn import MLP, Layer, Neuron, apply_gradients, forward_rows, parameters
 from mgfunc.plot_data import decision_boundary
-from mgfunc.value import ActivatedSum, NeuronNode, SharedGroup, leaf, leaves, weighted_sums
+from mgfunc.value import (
+    ActivatedSum,
+    Leaf,
+    NeuronNode,
+    SharedGroup,
+    leaf,
+    leaves,
+    weighted_sums,
+)
 
 # The textbook fold over the same graph, no skipped nodes: the equivalence test's reference.
 from tests.test_equivalence import plain_fold
@@ -479,7 +487,7 @@ def test_a_neurons_nodes_read_copy_and_refuse_evolve_like_values(activation: str
             assert backward(copied)[copied.inputs[0]] == backward(node)[node.inputs[0]]
         with pytest.raises(InvalidTypeError, match=r"Value\(data, label=\.\.\.\)"):
             attrs.evolve(node, label="h")
-        with pytest.raises(attrs.exceptions.FrozenInstanceError, match=f"{type(node).__name__} is"):
+        with pytest.raises(attrs.exceptions.FrozenInstanceError, match=r"^Value is immutable"):
             node.data = 1.0  # type: ignore[misc]
 
 
@@ -491,7 +499,7 @@ def test_leaves_are_the_values_leaf_builds_one_at_a_time() -> None:
     one_by_one = [leaf(x, label) for x, label in zip(numbers, labels)]
     assert len(built) == len(numbers)
     for new, single in zip(built, one_by_one):
-        assert type(new) is Value
+        assert type(new) is type(single) is Leaf and isinstance(new, Value)
         assert bits(new.data) == bits(single.data)
         assert new.label == single.label
         assert (new.op, new.inputs, new.local_gradients) == ("", (), ())
@@ -517,3 +525,27 @@ def test_parameters_are_each_neurons_weights_then_bias_layer_by_layer() -> None:
     assert parameters(model) == tuple(plain)
     assert model.layers[1].parameters() == tuple(plain[9:17])
     assert model.layers[0].neurons[2].parameters() == tuple(plain[6:9])
+
+
+def test_mgfuncs_own_leaves_read_copy_and_evolve_like_values() -> None:
+    model = MLP.create(2, [2, 1], seed=1)
+    grads = backward(max_margin(model, [(0.5, -0.5)], [1.0]).total_loss)
+    updated = apply_gradients(model, grads, 0.1)
+    weight = updated.parameters()[0]
+    user = Value(weight.data, label=weight.label)
+    assert isinstance(weight, Leaf)
+    for read in ("data", "label", "op", "inputs", "local_gradients"):
+        assert getattr(weight, read) == getattr(user, read)
+    for copied in (copy.copy(weight), copy.deepcopy(weight), pickle.loads(pickle.dumps(weight))):
+        assert type(copied) is Leaf and copied is not weight
+        assert (copied.data, copied.label, copied.id) == (weight.data, weight.label, weight.id)
+    # attrs.evolve checks the data and label as Value(...) does, and makes a fresh leaf.
+    moved = attrs.evolve(weight, data=0.25)
+    assert (moved.data, moved.label, moved.op, moved.inputs) == (0.25, weight.label, "", ())
+    assert moved.id > weight.id
+    with pytest.raises(InvalidValueError, match="finite"):
+        attrs.evolve(weight, data=math.inf)
+    with pytest.raises(InvalidTypeError):
+        attrs.evolve(weight, label=3)  # type: ignore[arg-type]  # deliberately wrong
+    with pytest.raises(attrs.exceptions.FrozenInstanceError, match=r"^Value is immutable"):
+        weight.data = 1.0  # type: ignore[misc]
