@@ -65,7 +65,18 @@ def whole_number(
 
 def describe(value: object) -> str:
     """The type and a shortened repr of ``value``, for error messages (long inputs truncated)."""
-    return f"{type(value).__name__} {_short.repr(value)}"
+    return f"{type_name(value)} {_short.repr(value)}"
+
+
+def type_name(value: object) -> str:
+    """The name of ``value``'s type for error messages: ``"Value"`` for every kind of Value.
+
+    mgfunc builds some Values as small internal subclasses (a neuron's node, its own leaves);
+    to users they are Values, so messages say so. A class says how it is shown with a
+    ``_shown_as`` class attribute (``Value`` has one); any other type shows its own name.
+    """
+    shown: object = getattr(type(value), "_shown_as", None)
+    return shown if isinstance(shown, str) else type(value).__name__
 
 
 _short = reprlib.Repr()

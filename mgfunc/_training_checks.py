@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from mgfunc._checks import describe, real_number, whole_number
+from mgfunc._checks import describe, real_number, type_name, whole_number
 from mgfunc._frozen import immutable
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
@@ -32,7 +32,7 @@ def points(loss: LossFunction, model: MLP, dataset: object, argument: str) -> Po
     """``dataset``'s inputs, and the targets ``loss`` takes for ``model`` (labels or -1 / 1)."""
     if not isinstance(dataset, Dataset):
         raise InvalidTypeError(
-            f"{argument} must be a Dataset, got {type(dataset).__name__}; "
+            f"{argument} must be a Dataset, got {type_name(dataset)}; "
             "make one with mgfunc.datasets.moons(100)"
         )
     if loss in _SIGNED_LOSSES:
@@ -56,7 +56,7 @@ _SIGNED_LOSSES = (max_margin, logistic, mse)
 
 def check_model(model: object) -> MLP:
     if not isinstance(model, MLP):
-        raise InvalidTypeError(f"model must be an MLP, got {type(model).__name__}")
+        raise InvalidTypeError(f"model must be an MLP, got {type_name(model)}")
     return model
 
 

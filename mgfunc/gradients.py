@@ -18,6 +18,7 @@ from typing import TypeVar, overload
 
 import attrs
 
+from mgfunc._checks import type_name
 from mgfunc._frozen import NEW_GRADIENTS, immutable
 from mgfunc.errors import InvalidTypeError
 from mgfunc.value import Value
@@ -32,7 +33,7 @@ def _read_only(table: Mapping[Value, float]) -> Mapping[Value, float]:
     if not isinstance(table, Mapping):
         raise InvalidTypeError(
             f"Gradients(table=...) takes a mapping from Values to floats, got "
-            f"{type(table).__name__}; tables normally come from mgfunc.backward(output)"
+            f"{type_name(table)}; tables normally come from mgfunc.backward(output)"
         )
     return MappingProxyType(dict(table))
 
@@ -72,7 +73,7 @@ class Gradients(Mapping[Value, float]):
     def __getitem__(self, node: Value) -> float:
         if not isinstance(node, Value):
             raise InvalidTypeError(
-                f"gradients are looked up by Value, got {type(node).__name__} {node!r}; "
+                f"gradients are looked up by Value, got {type_name(node)} {node!r}; "
                 "pass a Value such as a parameter or an input of the graph"
             )
         return self._table.get(node, 0.0)

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from mgfunc._checks import type_name
 from mgfunc._frozen import immutable
 from mgfunc.errors import InvalidTypeError
 from mgfunc.gradients import Gradients
@@ -145,7 +146,7 @@ def to_dot(output: Value, grads: Gradients | None = None) -> str:
 def _check_grads(grads: Mapping[Value, float] | None) -> None:
     if grads is not None and not isinstance(grads, Gradients):
         raise InvalidTypeError(
-            f"grads must be a Gradients table or None, got {type(grads).__name__}; "
+            f"grads must be a Gradients table or None, got {type_name(grads)}; "
             "pass the result of mgfunc.backward(output)"
         )
 

@@ -33,7 +33,15 @@ from collections.abc import Callable
 
 import attrs
 
-from mgfunc._checks import Numbers, Rows, as_sequence, describe, real_number, rows_of_numbers
+from mgfunc._checks import (
+    Numbers,
+    Rows,
+    as_sequence,
+    describe,
+    real_number,
+    rows_of_numbers,
+    type_name,
+)
 from mgfunc._frozen import immutable, trusted
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
@@ -280,11 +288,11 @@ def accuracy(model: MLP, dataset: Dataset) -> float:
     """
     if not isinstance(model, MLP):
         raise InvalidTypeError(
-            f"model must be an MLP, got {type(model).__name__}; build one with MLP.create"
+            f"model must be an MLP, got {type_name(model)}; build one with MLP.create"
         )
     if not isinstance(dataset, Dataset):
         raise InvalidTypeError(
-            f"dataset must be a Dataset, got {type(dataset).__name__}; make one with "
+            f"dataset must be a Dataset, got {type_name(dataset)}; make one with "
             "mgfunc.datasets.from_arrays(xs, labels)"
         )
     if not dataset.points:
@@ -358,7 +366,7 @@ def _prepare(
     """Every check of a loss's arguments, before any node is built."""
     if not isinstance(model, MLP):
         raise InvalidTypeError(
-            f"model must be an MLP, got {type(model).__name__}; build one with MLP.create"
+            f"model must be an MLP, got {type_name(model)}; build one with MLP.create"
         )
     check_model(model)
     strength = real_number(alpha, "alpha", example="1e-4")

@@ -31,6 +31,7 @@ from mgfunc._checks import (
     check_choice,
     describe,
     real_number,
+    type_name,
     whole_number,
 )
 from mgfunc._frozen import NEW_MODEL, NO_ZERO_GRAD, immutable
@@ -580,10 +581,10 @@ def apply_gradients(model: MLP, grads: Gradients, learning_rate: float) -> MLP:
     (-0.5, 0.0)
     """
     if not isinstance(model, MLP):
-        raise InvalidTypeError(f"model must be an MLP, got {type(model).__name__}")
+        raise InvalidTypeError(f"model must be an MLP, got {type_name(model)}")
     if not isinstance(grads, Gradients):
         raise InvalidTypeError(
-            f"grads must be a Gradients table, got {type(grads).__name__}; "
+            f"grads must be a Gradients table, got {type_name(grads)}; "
             "pass the result of mgfunc.backward(loss)"
         )
     rate = check_learning_rate(learning_rate)

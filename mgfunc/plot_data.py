@@ -22,7 +22,7 @@ from typing import Protocol
 
 import attrs
 
-from mgfunc._checks import describe, real_number
+from mgfunc._checks import describe, real_number, type_name
 from mgfunc._frozen import immutable
 from mgfunc.datasets import Dataset
 from mgfunc.errors import InvalidTypeError, InvalidValueError
@@ -481,7 +481,7 @@ def _axis(coordinates: list[float], step: float, margin: float, name: str) -> li
 def _check_model(model: object) -> None:
     if not isinstance(model, MLP):
         raise InvalidTypeError(
-            f"model must be an MLP, got {type(model).__name__}; "
+            f"model must be an MLP, got {type_name(model)}; "
             "pass for example MLP.create(2, [16, 16, 1])"
         )
     if model.nin != 2:
@@ -494,7 +494,7 @@ def _check_model(model: object) -> None:
 def _check_dataset(dataset: object) -> None:
     if not isinstance(dataset, Dataset):
         raise InvalidTypeError(
-            f"dataset must be a Dataset, got {type(dataset).__name__}; "
+            f"dataset must be a Dataset, got {type_name(dataset)}; "
             "make one with mgfunc.datasets.moons(100)"
         )
 
@@ -502,6 +502,6 @@ def _check_dataset(dataset: object) -> None:
 def _check_run(run: object) -> None:
     if not isinstance(run, TrainingRun):
         raise InvalidTypeError(
-            f"run must be a TrainingRun, got {type(run).__name__}; "
+            f"run must be a TrainingRun, got {type_name(run)}; "
             "pass the result of mgfunc.trainer.train(model, dataset)"
         )

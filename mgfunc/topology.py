@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from operator import attrgetter
 
+from mgfunc._checks import type_name
 from mgfunc.errors import InvalidTypeError
 from mgfunc.value import Value
 
@@ -45,7 +46,7 @@ def topological_order(output: Value) -> list[Value]:
     """
     if not isinstance(output, Value):
         raise InvalidTypeError(
-            f"output must be a Value, got {type(output).__name__} {output!r}; "
+            f"output must be a Value, got {type_name(output)} {output!r}; "
             "pass the Value at the end of a computation"
         )
     seen = {output}

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import attrs
 
-from mgfunc._checks import real_number
+from mgfunc._checks import real_number, type_name
 from mgfunc._frozen import GRADIENTS_ARE_NOT_ON_NODES, NEW_VALUE, immutable
 from mgfunc.errors import DomainError, InvalidTypeError, InvalidValueError
 
@@ -46,7 +46,7 @@ def _check_data(data: object) -> float:
 def _check_label(_instance: object, _attribute: object, label: object) -> None:
     if not isinstance(label, str):
         raise InvalidTypeError(
-            f"Value(label=...) takes a str, got {type(label).__name__} {label!r}; "
+            f"Value(label=...) takes a str, got {type_name(label)} {label!r}; "
             'pass a short name such as label="x"'
         )
 
@@ -87,6 +87,8 @@ class Value:
     _input_group: tuple[Value, ...] = attrs.field(default=(), init=False)
     local_gradients: tuple[float, ...] = attrs.field(default=(), init=False)
     id: int = attrs.field(init=False, factory=_next_id)
+    # How error messages name every kind of Value (see mgfunc._checks.type_name).
+    _shown_as = "Value"
 
     @property
     def inputs(self) -> tuple[Value, ...]:
@@ -303,8 +305,8 @@ class NeuronNode(Value):
     def __init__(self, data: float, label: str = "") -> None:
         # Only attrs.evolve(node, ...) calls the class: weighted_sums builds these nodes.
         raise InvalidTypeError(
-            f"a {type(self).__name__} comes from a model's forward pass and cannot be rebuilt "
-            "by attrs.evolve; build a leaf with Value(data, label=...) instead"
+            "a neuron's node comes from a model's forward pass and cannot be rebuilt by "
+            "attrs.evolve; build a leaf with Value(data, label=...) instead"
         )
 
     def __reduce__(self) -> tuple[object, ...]:
@@ -548,7 +550,7 @@ def sum_values(terms: Iterable[Value | float], start: Value | float = 0.0) -> Va
     if not isinstance(terms, Iterable):
         raise InvalidTypeError(
             f"sum_values(terms=...) takes an iterable of Values or numbers, got "
-            f"{type(terms).__name__}; pass for example [x, y, 1.0]"
+            f"{type_name(terms)}; pass for example [x, y, 1.0]"
         )
     inputs = (as_value(start, "sum"), *(as_value(term, "sum") for term in terms))
     data = 0.0
@@ -582,9 +584,7 @@ def sum_of_squares(values: Iterable[Value]) -> Value:
     (13.0, -4.0)
     """
     if not isinstance(values, Iterable):
-        raise InvalidTypeError(
-            f"sum_of_squares(values=...) takes Values, got {type(values).__name__}"
-        )
+        raise InvalidTypeError(f"sum_of_squares(values=...) takes Values, got {type_name(values)}")
     inputs = tuple(values)
     if not all(map(isinstance, inputs, itertools.repeat(Value))):  # the check, run in C
         raise InvalidTypeError(
@@ -631,18 +631,18 @@ def linear(weights: Sequence[Value], inputs: Sequence[Value | float], bias: Valu
     for argument, items in (("weights", weights), ("inputs", inputs)):
         if isinstance(items, (str, bytes)) or not isinstance(items, Sequence):
             raise InvalidTypeError(
-                f"linear({argument}=...) takes a sequence, got {type(items).__name__}; "
+                f"linear({argument}=...) takes a sequence, got {type_name(items)}; "
                 "pass a list or tuple"
             )
     for index, weight in enumerate(weights):
         if not isinstance(weight, Value):
             raise InvalidTypeError(
-                f"linear: weights[{index}] must be a Value, got {type(weight).__name__}; "
+                f"linear: weights[{index}] must be a Value, got {type_name(weight)}; "
                 "wrap numbers as Value(0.5)"
             )
     if not isinstance(bias, Value):
         raise InvalidTypeError(
-            f"linear(bias=...) must be a Value, got {type(bias).__name__}; pass Value(0.0)"
+            f"linear(bias=...) must be a Value, got {type_name(bias)}; pass Value(0.0)"
         )
     if len(weights) != len(inputs):
         raise InvalidValueError(
@@ -811,7 +811,7 @@ def logsumexp(values: Iterable[Value | float]) -> Value:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise InvalidTypeError(
             f"logsumexp(values=...) takes an iterable of Values or numbers, got "
-            f"{type(values).__name__}; pass for example [x, y, 1.0]"
+            f"{type_name(values)}; pass for example [x, y, 1.0]"
         )
     inputs = tuple(as_value(value, "logsumexp") for value in values)
     if not inputs:

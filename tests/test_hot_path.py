@@ -549,3 +549,18 @@ def test_mgfuncs_own_leaves_read_copy_and_evolve_like_values() -> None:
         attrs.evolve(weight, label=3)  # type: ignore[arg-type]  # deliberately wrong
     with pytest.raises(attrs.exceptions.FrozenInstanceError, match=r"^Value is immutable"):
         weight.data = 1.0  # type: ignore[misc]
+
+
+def test_error_messages_name_every_kind_of_value_value() -> None:
+    model = MLP.create(2, [2, 1], seed=1)
+    (score,) = model.forward((0.5, -0.5))
+    hidden, weight = score.inputs[-1], parameters(model)[0]
+    updated = apply_gradients(model, backward(score), 0.1)
+    for node in (score, hidden, updated.parameters()[0]):
+        assert type(node) is not Value
+        with pytest.raises(InvalidTypeError, match=r"got Value Value\(data="):
+            Value(node)  # the converter takes any object and refuses this one
+        with pytest.raises(InvalidTypeError, match="grads must be a Gradients table, got Value;"):
+            apply_gradients(model, node, 0.1)  # type: ignore[arg-type]  # deliberately wrong
+    with pytest.raises(InvalidTypeError, match="model must be an MLP, got Value"):
+        max_margin(weight, [(0.5, -0.5)], [1.0])  # type: ignore[arg-type]  # deliberately wrong

@@ -24,7 +24,7 @@ from matplotlib.patches import Ellipse, FancyArrowPatch, FancyBboxPatch, Patch
 from matplotlib.path import Path as CurvePath
 from matplotlib.textpath import TextToPath
 
-from mgfunc._checks import describe, real_number
+from mgfunc._checks import describe, real_number, type_name
 from mgfunc.errors import InvalidTypeError, InvalidValueError
 from mgfunc.gradients import Gradients
 from mgfunc.nn import MLP
@@ -186,7 +186,7 @@ def plot_datapoint_graph(
     """
     if not isinstance(model, MLP):
         raise InvalidTypeError(
-            f"model must be an MLP, got {type(model).__name__}; "
+            f"model must be an MLP, got {type_name(model)}; "
             "pass for example MLP.create(2, [16, 16, 1])"
         )
     numbers = _point(point, model.nin)
@@ -251,7 +251,7 @@ def _check_direction(direction: object) -> None:
 def _check_grads(grads: object) -> None:
     if grads is not None and not isinstance(grads, Gradients):
         raise InvalidTypeError(
-            f"grads must be a Gradients table or None, got {type(grads).__name__}; "
+            f"grads must be a Gradients table or None, got {type_name(grads)}; "
             "pass the result of mgfunc.backward(output)"
         )
 
