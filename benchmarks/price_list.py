@@ -38,7 +38,7 @@ from mgfunc.datasets import moons
 from mgfunc.losses import max_margin
 from mgfunc.nn import MLP, forward_rows
 from mgfunc.topology import inputs_of
-from mgfunc.value import Value, leaf
+from mgfunc.value import LinearNode, Value, _neuron_node, leaf
 
 
 def _layers(model: MLP) -> list[list[tuple[tuple[Value, ...], tuple[float, ...], float]]]:
@@ -59,7 +59,8 @@ def floats_only(model: MLP, rows: list[tuple[float, ...]]) -> object:
 
 
 def with_nodes(model: MLP, rows: list[tuple[float, ...]], tuples: bool) -> object:
-    """The same sums, building a frozen node per neuron (with ``tuples``, also its two tuples).
+    """The same sums, building a neuron's frozen node per neuron (with ``tuples``, also its two
+    groups of inputs and its local derivatives), as ``weighted_sums`` fills it.
 
     Every node holds its sum (no ReLU): the cost of a node does not depend on its number.
     """
@@ -70,15 +71,17 @@ def with_nodes(model: MLP, rows: list[tuple[float, ...]], tuples: bool) -> objec
         for layer in layers:
             data = [node.data for node in nodes]
             locals_ = (*data, 1.0)
-            built: list[tuple[object, ...]] = []
+            built: list[Value] = []
             for parameters, weights, total in layer:
                 for w, x in zip(weights, data):
                     total += w * x
                 if tuples:
-                    built.append((leaf(total), parameters, nodes, locals_ + weights))
+                    built.append(
+                        _neuron_node(LinearNode, total, parameters, nodes, locals_ + weights)
+                    )
                 else:
-                    built.append((leaf(total),))
-            nodes = tuple([item[0] for item in built if isinstance(item[0], Value)])
+                    built.append(_neuron_node(LinearNode, total, (), (), ()))
+            nodes = tuple(built)
         outputs.append(nodes)
     return outputs
 
