@@ -313,7 +313,7 @@ class NeuronNode(Value):
         # copy, deepcopy and pickle: attrs' own state would set the label and the op, which
         # live in the class. A copy keeps the id, as copies of any Value do.
         state = (self.data, self._parameter_group, self._input_group, self.local_gradients)
-        return _copied_neuron_node, (type(self), *state, self.id)
+        return _neuron_node, (type(self), *state, self.id)
 
 
 class LinearNode(NeuronNode):
@@ -336,28 +336,18 @@ def _neuron_node(
     parameters: tuple[Value, ...],
     inputs: tuple[Value, ...],
     local_gradients: tuple[float, ...],
+    node_id: int | None = None,
 ) -> NeuronNode:
-    """A neuron's node: its parameters and inputs, each a tuple shared with other nodes."""
+    """A neuron's node: its parameters and inputs, each a tuple shared with other nodes.
+
+    ``node_id`` is for copies, which keep the id; a new node takes the next one.
+    """
     node: NeuronNode = _new(kind)
     _set_data(node, data)
     _set_parameter_group(node, parameters)
     _set_input_group(node, inputs)
     _set_local_gradients(node, local_gradients)
-    _set_id(node, _next_id())
-    return node
-
-
-def _copied_neuron_node(
-    kind: type[NeuronNode],
-    data: float,
-    parameters: tuple[Value, ...],
-    inputs: tuple[Value, ...],
-    local_gradients: tuple[float, ...],
-    node_id: int,
-) -> NeuronNode:
-    """A copy of a :class:`LinearNode` or :class:`ReluLinearNode`, with the same id."""
-    node = _neuron_node(kind, data, parameters, inputs, local_gradients)
-    _set_id(node, node_id)
+    _set_id(node, _next_id() if node_id is None else node_id)
     return node
 
 
@@ -385,7 +375,7 @@ class ActivatedSum(NeuronNode):
 
     def __reduce__(self) -> tuple[object, ...]:
         state = (self.data, self.op, self._parameter_group, self._input_group, self._slope)
-        return _copied_activated, (*state, self._sum_gradients, self.id)
+        return _activated_node, (*state, self._sum_gradients, self.id)
 
 
 _set_slope = ActivatedSum.__dict__["_slope"].__set__
@@ -399,32 +389,18 @@ def _activated_node(
     inputs: tuple[Value, ...],
     slope: float,
     sum_gradients: tuple[float, ...],
+    node_id: int | None = None,
 ) -> ActivatedSum:
     """A neuron's node with its activation: its two groups of inputs, the activation's slope
-    and the sum's own local derivatives."""
+    and the sum's own local derivatives. ``node_id`` is for copies, which keep the id."""
     node: ActivatedSum = _new(ActivatedSum)
     _set_data(node, data)
     _set_op(node, op)
     _set_parameter_group(node, parameters)
     _set_input_group(node, inputs)
-    _set_id(node, _next_id())
+    _set_id(node, _next_id() if node_id is None else node_id)
     _set_slope(node, slope)
     _set_sum_gradients(node, sum_gradients)
-    return node
-
-
-def _copied_activated(
-    data: float,
-    op: str,
-    parameters: tuple[Value, ...],
-    inputs: tuple[Value, ...],
-    slope: float,
-    sum_gradients: tuple[float, ...],
-    node_id: int,
-) -> ActivatedSum:
-    """A copy of an :class:`ActivatedSum`, with the same id."""
-    node = _activated_node(data, op, parameters, inputs, slope, sum_gradients)
-    _set_id(node, node_id)
     return node
 
 

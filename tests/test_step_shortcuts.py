@@ -39,6 +39,24 @@ def bits(x: float) -> bytes:
 def test_weighted_sums_are_the_linear_nodes_of_each_sum_bit_for_bit(
     inputs: list[float], rows: list[list[float]], activation: str
 ) -> None:
+    xs, sums, nodes, plain = joined_and_plain(inputs, rows, activation)
+    for node, (ws, b) in zip(nodes, sums):
+        assert node.op == ("linear" if activation == "linear" else f"{activation}(linear)")
+        # An edge to every weight, the bias, then every input, each with its local derivative.
+        assert node.inputs == (*ws, b, *xs)
+        assert len(node.local_gradients) == len(node.inputs)
+    # The same gradients from a scalar that uses every node.
+    assert_same_gradients(nodes, plain, xs, sums, Value(1.5))
+
+
+Sums = list[tuple[list[Value], Value]]
+
+
+def joined_and_plain(
+    inputs: list[float], rows: list[list[float]], activation: str
+) -> tuple[tuple[Value, ...], Sums, list[Value], list[Value]]:
+    """The inputs, each row's weights and bias, the row's sums from ``weighted_sums`` and the
+    same sums as ``linear`` then the activation's own node, their data checked bit for bit."""
     xs = tuple(Value(x) for x in inputs)
     sums = [([Value(w) for w in row[: len(xs)]], Value(row[-1])) for row in rows]
     nodes = weighted_sums(
@@ -46,14 +64,15 @@ def test_weighted_sums_are_the_linear_nodes_of_each_sum_bit_for_bit(
     )
     plain = [activated(linear(ws, xs, b), activation) for ws, b in sums]
     assert [bits(node.data) for node in nodes] == [bits(node.data) for node in plain]
-    for node, (ws, b) in zip(nodes, sums):
-        assert node.op == ("linear" if activation == "linear" else f"{activation}(linear)")
-        # An edge to every weight, the bias, then every input, each with its local derivative.
-        assert node.inputs == (*ws, b, *xs)
-        assert len(node.local_gradients) == len(node.inputs)
-    # The same gradients from a scalar that uses every node.
-    fused, separate = sum_values(nodes), sum_values(plain)
-    fused_grads, separate_grads = backward(fused * 1.5), backward(separate * 1.5)
+    return xs, sums, nodes, plain
+
+
+def assert_same_gradients(
+    nodes: list[Value], plain: list[Value], xs: tuple[Value, ...], sums: Sums, scale: Value
+) -> None:
+    """The sum of each list times ``scale`` gives every input and parameter the same gradient."""
+    fused_grads = backward(sum_values(nodes) * scale)
+    separate_grads = backward(sum_values(plain) * scale)
     for node in (*xs, *(p for ws, b in sums for p in (*ws, b))):
         assert bits(fused_grads[node]) == bits(separate_grads[node])
 
@@ -84,19 +103,10 @@ EXTREMES = [1e308, -1e308, 3e307, -800.0, 800.0, 40.0, -40.0, 1e-310, -0.0, 0.0]
 def test_joined_activations_keep_the_gradients_of_two_nodes_at_the_extremes(
     inputs: list[float], rows: list[list[float]], activation: str, upstream: float
 ) -> None:
-    xs = tuple(Value(x) for x in inputs)
-    sums = [([Value(w) for w in row[: len(xs)]], Value(row[-1])) for row in rows]
-    nodes = weighted_sums(
-        xs, [((*ws, b), tuple(w.data for w in ws), b.data) for ws, b in sums], activation
-    )
-    plain = [activated(linear(ws, xs, b), activation) for ws, b in sums]
-    assert [bits(node.data) for node in nodes] == [bits(node.data) for node in plain]
+    xs, sums, nodes, plain = joined_and_plain(inputs, rows, activation)
     # An infinite upstream gradient comes from an overflow, as it would in a model.
     scale = Value(1e308) * 10.0 if upstream == math.inf else Value(upstream)
-    fused_grads = backward(sum_values(nodes) * scale)
-    separate_grads = backward(sum_values(plain) * scale)
-    for node in (*xs, *(p for ws, b in sums for p in (*ws, b))):
-        assert bits(fused_grads[node]) == bits(separate_grads[node])
+    assert_same_gradients(nodes, plain, xs, sums, scale)
 
 
 def hand_built(model: MLP, activations: Sequence[str]) -> MLP:
