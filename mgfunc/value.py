@@ -727,7 +727,7 @@ def weighted_sums(
     relu = activation == "relu"
     kind = ReluLinearNode if relu else LinearNode
     # A flat ReLU's node: 0.0, and no input changes it, so every local derivative is 0.
-    flat = (0.0,) * (2 * len(inputs) + 1)
+    flat = (0.0,) * (2 * len(inputs) + 1) if relu else ()
     for parameters, weight_data, total in sums:
         for w, x in zip(weight_data, input_data):
             total += w * x
