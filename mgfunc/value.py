@@ -699,8 +699,8 @@ def weighted_sums(
     input_data = [x.data for x in inputs]
     input_locals = (*input_data, 1.0)
     nodes: list[Value] = []
-    if activation in _SQUASHES:
-        squash = _SQUASHES[activation]
+    squash = _SQUASHES.get(activation)
+    if squash is not None:
         op = f"{activation}(linear)"
         for parameters, weight_data, total in sums:
             for w, x in zip(weight_data, input_data):
